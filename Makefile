@@ -1,0 +1,56 @@
+# JIGE Portal. `make run` serves the portal; `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEMO_PASSWORD ?= jige-demo-2026
+
+.PHONY: run test bench lint format messages makemessages worker beat venv clean
+
+$(VENV)/.installed: requirements.txt
+	@python=$$(scripts/find-python) || exit 1; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; $$python -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+messages: venv
+	$(PY) scripts/compile_messages.py
+
+makemessages: venv
+	$(PY) manage.py makemessages -l ja --no-location --ignore=.venv --ignore=node_modules --ignore=.tmp
+
+run: venv messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
+	@echo
+	@echo "  JIGE Portal on http://127.0.0.1:$(PORT)/"
+	@echo "  Demo sign-ins (password: $(DEMO_PASSWORD)):"
+	@echo "    student@demo.jige.example   faculty@demo.jige.example"
+	@echo "    staff@demo.jige.example     company@demo.jige.example"
+	@echo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv messages
+	scripts/run-tests $(ARGS)
+
+worker: venv
+	$(VENV)/bin/celery -A jige_portal worker --loglevel=INFO
+
+beat: venv
+	$(VENV)/bin/celery -A jige_portal beat --loglevel=INFO
+
+bench: venv messages
+	scripts/bench $(ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) .tmp staticfiles

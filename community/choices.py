@@ -1,0 +1,127 @@
+"""Fixed vocabularies shared by the whole portal: countries, prefectures, languages."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Country(models.TextChoices):
+    """Countries of the consortium's members and partners (ISO 3166-1 alpha-2)."""
+
+    AU = "AU", _("Australia")
+    AT = "AT", _("Austria")
+    BD = "BD", _("Bangladesh")
+    BE = "BE", _("Belgium")
+    BR = "BR", _("Brazil")
+    KH = "KH", _("Cambodia")
+    CA = "CA", _("Canada")
+    CN = "CN", _("China")
+    DK = "DK", _("Denmark")
+    EG = "EG", _("Egypt")
+    FI = "FI", _("Finland")
+    FR = "FR", _("France")
+    DE = "DE", _("Germany")
+    IN = "IN", _("India")
+    ID = "ID", _("Indonesia")
+    IT = "IT", _("Italy")
+    JP = "JP", _("Japan")
+    KE = "KE", _("Kenya")
+    KR = "KR", _("Korea")
+    LA = "LA", _("Laos")
+    MY = "MY", _("Malaysia")
+    MX = "MX", _("Mexico")
+    MN = "MN", _("Mongolia")
+    MM = "MM", _("Myanmar")
+    NP = "NP", _("Nepal")
+    NL = "NL", _("Netherlands")
+    NZ = "NZ", _("New Zealand")
+    NO = "NO", _("Norway")
+    PH = "PH", _("Philippines")
+    PL = "PL", _("Poland")
+    SG = "SG", _("Singapore")
+    ES = "ES", _("Spain")
+    LK = "LK", _("Sri Lanka")
+    SE = "SE", _("Sweden")
+    CH = "CH", _("Switzerland")
+    TW = "TW", _("Taiwan")
+    TH = "TH", _("Thailand")
+    TR = "TR", _("Türkiye")
+    GB = "GB", _("United Kingdom")
+    US = "US", _("United States")
+    UZ = "UZ", _("Uzbekistan")
+    VN = "VN", _("Viet Nam")
+    OTHER = "ZZ", _("Other country")
+
+
+class Prefecture(models.TextChoices):
+    """The 47 prefectures of Japan, in the official order (JIS X 0401)."""
+
+    HOKKAIDO = "01", _("Hokkaido")
+    AOMORI = "02", _("Aomori")
+    IWATE = "03", _("Iwate")
+    MIYAGI = "04", _("Miyagi")
+    AKITA = "05", _("Akita")
+    YAMAGATA = "06", _("Yamagata")
+    FUKUSHIMA = "07", _("Fukushima")
+    IBARAKI = "08", _("Ibaraki")
+    TOCHIGI = "09", _("Tochigi")
+    GUNMA = "10", _("Gunma")
+    SAITAMA = "11", _("Saitama")
+    CHIBA = "12", _("Chiba")
+    TOKYO = "13", _("Tokyo")
+    KANAGAWA = "14", _("Kanagawa")
+    NIIGATA = "15", _("Niigata")
+    TOYAMA = "16", _("Toyama")
+    ISHIKAWA = "17", _("Ishikawa")
+    FUKUI = "18", _("Fukui")
+    YAMANASHI = "19", _("Yamanashi")
+    NAGANO = "20", _("Nagano")
+    GIFU = "21", _("Gifu")
+    SHIZUOKA = "22", _("Shizuoka")
+    AICHI = "23", _("Aichi")
+    MIE = "24", _("Mie")
+    SHIGA = "25", _("Shiga")
+    KYOTO = "26", _("Kyoto")
+    OSAKA = "27", _("Osaka")
+    HYOGO = "28", _("Hyogo")
+    NARA = "29", _("Nara")
+    WAKAYAMA = "30", _("Wakayama")
+    TOTTORI = "31", _("Tottori")
+    SHIMANE = "32", _("Shimane")
+    OKAYAMA = "33", _("Okayama")
+    HIROSHIMA = "34", _("Hiroshima")
+    YAMAGUCHI = "35", _("Yamaguchi")
+    TOKUSHIMA = "36", _("Tokushima")
+    KAGAWA = "37", _("Kagawa")
+    EHIME = "38", _("Ehime")
+    KOCHI = "39", _("Kochi")
+    FUKUOKA = "40", _("Fukuoka")
+    SAGA = "41", _("Saga")
+    NAGASAKI = "42", _("Nagasaki")
+    KUMAMOTO = "43", _("Kumamoto")
+    OITA = "44", _("Oita")
+    MIYAZAKI = "45", _("Miyazaki")
+    KAGOSHIMA = "46", _("Kagoshima")
+    OKINAWA = "47", _("Okinawa")
+
+
+class Language(models.TextChoices):
+    """Languages the portal speaks (interface and preferred language of a member)."""
+
+    ENGLISH = "en", _("English")
+    JAPANESE = "ja", _("Japanese")
+
+
+class FieldOfStudy(models.TextChoices):
+    """Broad fields of education and training (ISCED-F 2013)."""
+
+    EDUCATION = "education", _("Education")
+    ARTS_HUMANITIES = "arts_humanities", _("Arts and humanities")
+    SOCIAL_SCIENCES = "social_sciences", _("Social sciences, journalism and information")
+    BUSINESS_LAW = "business_law", _("Business, administration and law")
+    NATURAL_SCIENCES = "natural_sciences", _("Natural sciences, mathematics and statistics")
+    ICT = "ict", _("Information and communication technologies")
+    ENGINEERING = "engineering", _("Engineering, manufacturing and construction")
+    AGRICULTURE = "agriculture", _("Agriculture, forestry, fisheries and veterinary")
+    HEALTH = "health", _("Health and welfare")
+    SERVICES = "services", _("Services")
+    GENERIC = "generic", _("Generic programmes and qualifications")

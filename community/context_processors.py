@@ -1,0 +1,3 @@
+def portal(request):
+    """Values every page needs: the path to return to after switching language."""
+    return {"current_path": request.get_full_path()}

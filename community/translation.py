@@ -1,0 +1,21 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Campus, Interest, Organization
+
+
+@register(Organization)
+class OrganizationTranslation(TranslationOptions):
+    fields = ("name", "short_name", "description")
+    required_languages = ("en",)
+
+
+@register(Campus)
+class CampusTranslation(TranslationOptions):
+    fields = ("name", "city")
+    required_languages = ("en",)
+
+
+@register(Interest)
+class InterestTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("en",)

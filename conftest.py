@@ -1,0 +1,160 @@
+"""Shared fixtures: personas, a real Celery worker, and per-test isolation of cache and queue."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from jige_portal.celery import app as celery_app
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_eager_tasks():
+    """Rate-limit counters and cached pages must not leak between tests; tasks run eagerly
+    (in the test's process, after commit) unless a test asks for the real worker."""
+    cache.clear()
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _persona(role, **kwargs):
+    from community.models import Role
+    from community.tests.factories import UserFactory
+
+    return UserFactory(roles=[Role(role)], **kwargs)
+
+
+@pytest.fixture
+def student(db):
+    return _persona("student", display_name="Mai Student", email="mai.student@example.org")
+
+
+@pytest.fixture
+def other_student(db):
+    return _persona("student", display_name="Lucas Other", email="lucas.other@example.org")
+
+
+@pytest.fixture
+def faculty(db):
+    return _persona("faculty", display_name="Prof. Sato", email="sato.faculty@example.org", language="ja")
+
+
+@pytest.fixture
+def staff_member(db):
+    return _persona("staff", display_name="Tanaka Staff", email="tanaka.staff@example.org", language="ja")
+
+
+@pytest.fixture
+def company_contact(db):
+    return _persona("company_contact", display_name="Kobayashi Company", email="kobayashi@example.co.jp")
+
+
+@pytest.fixture
+def personas(student, faculty, staff_member, company_contact):
+    return {"student": student, "faculty": faculty, "staff": staff_member, "company_contact": company_contact}
+
+
+def _database_url_for_subprocess():
+    s = connection.settings_dict
+    auth = s["USER"] or ""
+    if s["PASSWORD"]:
+        auth += f":{s['PASSWORD']}"
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def worker_env(transactional_db, tmp_path):
+    """Environment for a subprocess that must see the test database and the test Redis."""
+    env = os.environ.copy()
+    env.update(
+        DATABASE_URL=_database_url_for_subprocess(),
+        CELERY_TASK_ALWAYS_EAGER="0",
+        EMAIL_URL=f"filemail://{tmp_path / 'mail'}",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@pytest.fixture
+def celery_worker_process(worker_env, tmp_path):
+    """A real `celery worker` process on the test Redis and the test database.
+
+    Yields a handle with `.mail_dir` (the worker writes mails there) and `.restart()`.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("the real worker needs the PostgreSQL test database")
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+
+    class Worker:
+        mail_dir = tmp_path / "mail"
+        log_path = tmp_path / "worker.log"
+        process = None
+
+        def start(self):
+            name = f"test-{uuid.uuid4().hex[:8]}@%h"
+            self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "jige_portal", "worker", "--pool=solo", "--loglevel=INFO",
+                 "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", name],
+                cwd=BASE_DIR, env=worker_env, stdout=self.log, stderr=subprocess.STDOUT,
+            )
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if b"ready." in self.log_path.read_bytes():
+                    return
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.2)
+            raise RuntimeError(f"Celery worker did not start:\n{self.log_path.read_text(errors='replace')}")
+
+        def stop(self, kill=False):
+            if self.process and self.process.poll() is None:
+                if kill:
+                    self.process.kill()
+                else:
+                    self.process.terminate()
+                self.process.wait(timeout=30)
+            self.log.close()
+
+        def restart(self):
+            self.stop()
+            self.start()
+
+        def output(self):
+            return self.log_path.read_text(errors="replace")
+
+    worker = Worker()
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        celery_app.conf.task_always_eager = True
+
+
+def wait_for(predicate, timeout=30.0, interval=0.2):
+    """Poll until predicate() is truthy; return its value or fail the test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")

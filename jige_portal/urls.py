@@ -1,0 +1,28 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from community import views as community_views
+
+# The admin signs in through allauth, with its rate limits and e-mail verification.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "JIGE Portal"
+admin.site.site_title = "JIGE Portal"
+
+urlpatterns = [
+    path("", community_views.home, name="home"),
+    path("i18n/setlang/", community_views.set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("community/", include("community.urls")),
+    path("courses/", include("courses.urls")),
+    path("internships/", include("internships.urls")),
+    path("credentials/", include("credentials.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

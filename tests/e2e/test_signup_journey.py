@@ -1,0 +1,39 @@
+"""A newcomer signs up, confirms by e-mail, switches to Japanese and sees the home page in Japanese."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from tests.e2e.conftest import screenshot
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signup_confirm_and_switch_to_japanese(new_page):
+    page = new_page()
+    page.goto("/")
+    page.get_by_role("link", name="Sign up").first.click()
+    page.get_by_label("Email").fill("hana@example.org")
+    page.get_by_label("Password:", exact=True).fill("a long and secret passphrase")
+    page.get_by_label("Password (again):").fill("a long and secret passphrase")
+    page.get_by_label("Display name").fill("Hana")
+    page.get_by_role("button", name="Sign Up").click()
+    page.wait_for_url("**/accounts/confirm-email/")
+
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/")
+    assert page.get_by_text("Hana").first.is_visible()
+
+    page.get_by_role("button", name="日本語").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert page.get_by_role("heading", level=1).inner_text() == "学び、働き、つながる — 日本でもオンラインでも"
+    # The page fits a 375 px phone screen: nothing scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "home-ja-375")
+
+    from community.models import User
+
+    assert User.objects.get(email="hana@example.org").language == "ja"
