@@ -111,9 +111,25 @@ def celery_worker_process(worker_env, tmp_path):
             name = f"test-{uuid.uuid4().hex[:8]}@%h"
             self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "jige_portal", "worker", "--pool=solo", "--loglevel=INFO",
-                 "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", name],
-                cwd=BASE_DIR, env=worker_env, stdout=self.log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "jige_portal",
+                    "worker",
+                    "--pool=solo",
+                    "--loglevel=INFO",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "-n",
+                    name,
+                ],
+                cwd=BASE_DIR,
+                env=worker_env,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
             )
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:

@@ -29,7 +29,11 @@ class UserPreferencesMiddleware:
         response = self.get_response(request)
         # After sign-in (request.user changes during the request) the member's language wins.
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != user.language:
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != user.language
+        ):
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 user.language,

@@ -52,9 +52,7 @@ def profile_edit(request):
     else:
         account_form = AccountForm(instance=user, prefix="account")
         profile_form = ProfileForm(instance=profile, prefix="profile")
-    return render(
-        request, "community/profile_form.html", {"account_form": account_form, "profile_form": profile_form}
-    )
+    return render(request, "community/profile_form.html", {"account_form": account_form, "profile_form": profile_form})
 
 
 def organization_list(request):
@@ -65,6 +63,4 @@ def organization_list(request):
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization.objects.filter(is_active=True), slug=slug)
     campuses = organization.campuses.all()
-    return render(
-        request, "community/organization_detail.html", {"organization": organization, "campuses": campuses}
-    )
+    return render(request, "community/organization_detail.html", {"organization": organization, "campuses": campuses})

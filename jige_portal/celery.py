@@ -15,7 +15,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-
 def _collect_beat_schedules():
     """Each app lists its periodic tasks in `<app>/schedule.py`, a module of plain data."""
     import importlib

@@ -171,7 +171,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 
-
 def _mailer_from_url(url: str) -> dict:
     """EMAIL_URL → a MAILERS entry: smtp://, smtp+tls://, smtps://, consolemail://,
     filemail:///path, memorymail://, dummymail://."""
@@ -185,7 +184,8 @@ def _mailer_from_url(url: str) -> dict:
             "BACKEND": backends + "smtp.EmailBackend",
             "OPTIONS": {
                 "host": parsed.hostname or "localhost",
-                "port": parsed.port or (465 if scheme in ("smtps", "smtp+ssl") else 587 if scheme == "smtp+tls" else 25),
+                "port": parsed.port
+                or (465 if scheme in ("smtps", "smtp+ssl") else 587 if scheme == "smtp+tls" else 25),
                 "username": unquote(parsed.username or ""),
                 "password": unquote(parsed.password or ""),
                 "use_tls": scheme == "smtp+tls",

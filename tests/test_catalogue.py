@@ -35,8 +35,12 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     shutil.copytree(BASE_DIR, scratch, ignore=ignore, symlinks=True)
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "ja", "--no-location", "--ignore=.venv"],
-        cwd=scratch, check=True, capture_output=True,
+        cwd=scratch,
+        check=True,
+        capture_output=True,
     )
-    fresh = {entry.msgid for entry in polib.pofile(str(scratch / "locale/ja/LC_MESSAGES/django.po")) if not entry.obsolete}
+    fresh = {
+        entry.msgid for entry in polib.pofile(str(scratch / "locale/ja/LC_MESSAGES/django.po")) if not entry.obsolete
+    }
     committed = {entry.msgid for entry in polib.pofile(str(CATALOGUE)) if entry.msgstr or entry.msgstr_plural}
     assert sorted(fresh - committed) == []

@@ -50,7 +50,9 @@ def test_anonymous_visitors_see_public_pages_and_are_sent_to_sign_in_for_the_res
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "status"), [("staff", 200), ("faculty", 200), ("student", 403), ("company_contact", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("staff", 200), ("faculty", 200), ("student", 403), ("company_contact", 403)]
+)
 def test_admin_is_for_staff_and_faculty(client, personas, role, status):
     client.force_login(personas[role])
     response = client.get(reverse("admin:index"), follow=True)
@@ -58,7 +60,9 @@ def test_admin_is_for_staff_and_faculty(client, personas, role, status):
 
 
 @pytest.mark.django_db
-def test_staff_see_organizations_in_the_admin_and_faculty_cannot_change_them(client, staff_member, faculty, organization):
+def test_staff_see_organizations_in_the_admin_and_faculty_cannot_change_them(
+    client, staff_member, faculty, organization
+):
     client.force_login(staff_member)
     assert client.get(reverse("admin:community_organization_change", args=[organization.pk])).status_code == 200
     client.force_login(faculty)

@@ -60,8 +60,11 @@ def test_avatar_is_re_encoded_without_exif(client, student):
 @pytest.mark.parametrize(
     ("upload", "english", "japanese"),
     [
-        (SimpleUploadedFile("cv.png", b"%PDF-1.7 not an image", content_type="image/png"),
-         "The file is not an image", "ファイルが画像ではない"),
+        (
+            SimpleUploadedFile("cv.png", b"%PDF-1.7 not an image", content_type="image/png"),
+            "The file is not an image",
+            "ファイルが画像ではない",
+        ),
         ("oversize", "The image is too large", "画像が大きすぎます"),
         ("bomb", "The image has too many pixels", "画像の画素数が多すぎます"),
     ],

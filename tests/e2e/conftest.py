@@ -29,8 +29,15 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield browser
         browser.close()
@@ -42,7 +49,9 @@ def new_page(browser, live_server):
     contexts = []
 
     def open_page(width=375, height=812, locale="en-GB"):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale, base_url=live_server.url)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale=locale, base_url=live_server.url
+        )
         contexts.append(context)
         return context.new_page()
 
