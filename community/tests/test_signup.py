@@ -136,3 +136,18 @@ def test_verification_mail_goes_through_a_real_celery_worker(client, celery_work
     assert "worker@example.org" in written
     assert "/accounts/confirm-email/" in written
     assert "send_outgoing_email" in celery_worker_process.output()
+
+
+@pytest.mark.django_db
+def test_changing_email_verifies_the_new_address_before_using_it(client, student, django_capture_on_commit_callbacks):
+    client.force_login(student)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_email"), {"action_add": "", "email": "mai.new@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox[-1].to == ["mai.new@example.org"]
+    student.refresh_from_db()
+    assert student.email == "mai.student@example.org"  # unchanged until the new address is confirmed
+    link = CONFIRM_LINK.search(mail.outbox[-1].body).group(0)
+    client.post(urlparse(link).path)
+    student.refresh_from_db()
+    assert student.email == "mai.new@example.org"
