@@ -63,3 +63,29 @@ def new_page(browser, live_server):
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page, impacts=("serious", "critical")):
+    """Run axe-core (from npm, injected into the page) and return the violations of the given impacts."""
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: run `npm ci --prefix tests/e2e` (make test does)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
+
+
+def sign_in(page, email, password):
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(password)
+    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
