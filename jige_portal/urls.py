@@ -6,6 +6,8 @@ from django.views.static import serve
 
 from community import views as community_views
 
+from . import views
+
 # The admin signs in through allauth, with its rate limits and e-mail verification.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "JIGE Portal"
@@ -20,6 +22,7 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("internships/", include("internships.urls")),
     path("credentials/", include("credentials.urls")),
+    path("bench/floor/", views.bench_floor, name="bench_floor"),
 ]
 
 if settings.SERVE_MEDIA:
