@@ -27,6 +27,47 @@ def _isolated_cache_and_eager_tasks():
     cache.clear()
 
 
+def restore_roles():
+    """Put back the role groups and their permissions, which the data migrations created.
+
+    A transactional test ends with a flush that empties every table; post_migrate brings back
+    content types and permissions, but not the groups made by data migrations. Every app's
+    roles migration exposes its `ROLE_PERMISSIONS` (role -> permission codenames of that app).
+    """
+    from importlib import import_module
+    from pkgutil import iter_modules
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    for config in apps.get_app_configs():
+        if not config.path.startswith(str(BASE_DIR)):
+            continue
+        package = f"{config.name}.migrations"
+        try:
+            migrations = import_module(package)
+        except ModuleNotFoundError:
+            continue
+        for info in iter_modules(migrations.__path__):
+            roles = getattr(import_module(f"{package}.{info.name}"), "ROLE_PERMISSIONS", None)
+            for role, codenames in (roles or {}).items():
+                group, _ = Group.objects.get_or_create(name=role)
+                group.permissions.add(
+                    *Permission.objects.filter(content_type__app_label=config.label, codename__in=codenames)
+                )
+
+
+@pytest.fixture(autouse=True)
+def _roles_after_flush(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        transactional = True
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        restore_roles()
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
