@@ -21,7 +21,11 @@ messages: venv
 makemessages: venv
 	$(PY) manage.py makemessages -l ja --no-location --ignore=.venv --ignore=node_modules --ignore=.tmp
 
-run: venv messages
+.env:
+	@echo "Writing .env with fresh local secrets (SECRET_KEY, CREDENTIALS_KEY_ENCRYPTION_KEY)"
+	@$(PY) -c 'import secrets; print(f"SECRET_KEY={secrets.token_urlsafe(50)}\nCREDENTIALS_KEY_ENCRYPTION_KEY={secrets.token_urlsafe(48)}")' > .env
+
+run: venv messages .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
 	@echo

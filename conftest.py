@@ -27,6 +27,19 @@ def _isolated_cache_and_eager_tasks():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language_and_time_zone():
+    """A request handled in a test activates its member's language and time zone in this thread;
+    the next test starts from the portal's defaults again."""
+    from django.utils import timezone, translation
+
+    translation.activate("en")
+    timezone.deactivate()
+    yield
+    translation.activate("en")
+    timezone.deactivate()
+
+
 def restore_roles():
     """Put back the role groups and their permissions, which the data migrations created.
 

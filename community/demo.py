@@ -232,4 +232,8 @@ def seed(*, password: str) -> dict:
     student.departure_date = today + timedelta(days=240)
     student.save()
     student.interests.set([interests["hiking"], interests["anime"], interests["language-exchange"]])
-    return {"organizations": organizations, "campuses": campuses, "interests": interests, "users": users}
+    context = {"organizations": organizations, "campuses": campuses, "interests": interests, "users": users}
+    from . import demo_groups
+
+    demo_groups.seed(context, password=password)
+    return context

@@ -4,6 +4,26 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 
+def apply_user_preferences(request) -> None:
+    """Activate the signed-in member's language and time zone for this request."""
+    user = request.user
+    if user.is_authenticated:
+        if user.language in dict(settings.LANGUAGES):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+
+
+def cache_only(view):
+    """Mark a view that answers from the cache alone on its fast path: the middleware then
+    leaves request.user unloaded (the view calls apply_user_preferences on its slow path)."""
+    view.cache_only = True
+    return view
+
+
 class UserPreferencesMiddleware:
     """Apply a signed-in member's language and time zone, and keep the language cookie in step.
 
@@ -15,18 +35,21 @@ class UserPreferencesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if user.is_authenticated:
-            if user.language in dict(settings.LANGUAGES):
-                translation.activate(user.language)
-                request.LANGUAGE_CODE = user.language
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
-        else:
-            timezone.deactivate()
+        timezone.deactivate()
         response = self.get_response(request)
+        if getattr(request, "_cache_only_view", False):
+            return response
+        return self._sync_language_cookie(request, response)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Views marked @cache_only (the 304 poll) must not load the user: that is a query.
+        if getattr(view_func, "cache_only", False):
+            request._cache_only_view = True
+            return None
+        apply_user_preferences(request)
+        return None
+
+    def _sync_language_cookie(self, request, response):
         # After sign-in (request.user changes during the request) the member's language wins.
         user = getattr(request, "user", None)
         if (

@@ -1,5 +1,17 @@
 """Periodic tasks of the community app (read by jige_portal/celery.py)."""
 
+from celery.schedules import crontab
+
 BEAT_SCHEDULE = {
     "community.sweep_outgoing_email": {"task": "community.tasks.sweep_outgoing_email", "schedule": 60.0},
+    "community.sync_automatic_groups": {
+        "task": "community.tasks.sync_automatic_groups",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Hourly, so that each member's digest goes out in the morning of their own time zone.
+    "community.send_notification_digests": {
+        "task": "community.tasks.send_notification_digests",
+        "schedule": crontab(minute=5),
+    },
+    "community.email_unread_messages": {"task": "community.tasks.email_unread_messages", "schedule": 120.0},
 }

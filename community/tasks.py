@@ -13,3 +13,33 @@ def send_outgoing_email(email_id: int) -> bool:
 def sweep_outgoing_email() -> int:
     """Queue stored e-mails that no worker has sent (broker was down, worker died)."""
     return services.requeue_stale_outgoing_email()
+
+
+@shared_task(acks_late=True)
+def sync_user_automatic_groups(user_id: int) -> tuple[int, int]:
+    """Sync one member's automatic groups after a profile change; safe to repeat."""
+    return services.sync_automatic_groups_for_user(user_id=user_id)
+
+
+@shared_task(acks_late=True)
+def sync_automatic_groups() -> int:
+    """Nightly: bring every automatic group in line with its rule; safe to repeat."""
+    return len(services.sync_all_automatic_groups())
+
+
+@shared_task(acks_late=True)
+def send_notification_digests() -> int:
+    """Hourly: send due daily digests; a member gets at most one per local day."""
+    return services.send_notification_digests()
+
+
+@shared_task(acks_late=True)
+def email_unread_messages() -> int:
+    """Every few minutes: e-mail members about messages they have not read; safe to repeat."""
+    return services.notify_unread_messages()
+
+
+@shared_task(acks_late=True)
+def announce_post(post_id: int) -> int:
+    """Notify a group's members of a new post; safe to repeat."""
+    return services.announce_post_to_members(post_id=post_id)

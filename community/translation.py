@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Campus, Interest, Organization
+from .models import Campus, CommunityGroup, GroupCategory, Interest, Organization
 
 
 @register(Organization)
@@ -17,5 +17,17 @@ class CampusTranslation(TranslationOptions):
 
 @register(Interest)
 class InterestTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("en",)
+
+
+@register(CommunityGroup)
+class CommunityGroupTranslation(TranslationOptions):
+    fields = ("name", "description")
+    required_languages = ("en",)
+
+
+@register(GroupCategory)
+class GroupCategoryTranslation(TranslationOptions):
     fields = ("name",)
     required_languages = ("en",)

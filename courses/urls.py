@@ -5,5 +5,13 @@ from . import views
 app_name = "courses"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", views.module_list, name="index"),
+    path("my-learning/", views.my_learning, name="my_learning"),
+    path("programmes/", views.programme_list, name="programme_list"),
+    path("programmes/<slug:slug>/", views.programme_detail, name="programme_detail"),
+    path("programmes/<slug:slug>/withdraw/", views.programme_withdraw, name="programme_withdraw"),
+    path("modules/<slug:slug>/", views.module_detail, name="module_detail"),
+    path("modules/<slug:slug>/enrol/", views.module_enrol, name="enrol"),
+    path("modules/<slug:slug>/withdraw/", views.module_withdraw, name="withdraw"),
+    path("modules/<slug:slug>/results/", views.module_results, name="results"),
 ]

@@ -1,5 +1,273 @@
-from django.shortcuts import render
+import zoneinfo
+from functools import cache
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import CatalogueFilterForm, ProgrammeApplicationForm, ResultFormSet, ResultsUploadForm
+from .models import (
+    Enrolment,
+    EnrolmentRefused,
+    Module,
+    Programme,
+    ProgrammeApplication,
+    weekly_schedule,
+)
+
+PAGE_SIZE = 12
+TIME_ZONE_COOKIE = "jige_tz"
 
 
-def index(request):
-    return render(request, "courses/index.html")
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def viewer_time_zone(request) -> str:
+    """A member's own time zone; for visitors the zone their browser reported (courses.js), else Tokyo."""
+    if request.user.is_authenticated and request.user.time_zone:
+        return request.user.time_zone
+    name = request.COOKIES.get(TIME_ZONE_COOKIE, "")
+    return name if name in _time_zones() else timezone.get_default_timezone_name()
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def module_list(request):
+    form = CatalogueFilterForm(request.GET or None)
+    modules = form.filter(Module.objects.for_catalogue())
+    return render(
+        request,
+        "courses/module_list.html",
+        {"form": form, "page": _page(request, modules), "query": _query_without_page(request)},
+    )
+
+
+def _visible_module(request, slug) -> Module:
+    module = get_object_or_404(
+        Module.objects.with_seats()
+        .select_related("lead_university", "achievement__issuer", "group")
+        .prefetch_related("partner_universities", "outcomes", "sessions"),
+        slug=slug,
+    )
+    # A module that is not published does not exist for anyone but its co-owners and staff.
+    if module.status != Module.Status.PUBLISHED and not module.can_be_edited_by(request.user):
+        raise Http404
+    return module
+
+
+def module_detail(request, slug):
+    module = _visible_module(request, slug)
+    tz_name = viewer_time_zone(request)
+    enrolment = None
+    if request.user.is_authenticated:
+        enrolment = Enrolment.objects.filter(module=module, learner=request.user).first()
+    pathways = []
+    if module.achievement_id:
+        pathways = list(module.achievement.pathways.active())
+    return render(
+        request,
+        "courses/module_detail.html",
+        {
+            "module": module,
+            "enrolment": enrolment,
+            "schedule": weekly_schedule(module.sessions.all(), tz_name),
+            "viewer_time_zone": tz_name,
+            "pathways": pathways,
+            "enrolment_open": module.enrolment_is_open(),
+            "can_edit": module.can_be_edited_by(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def module_enrol(request, slug):
+    module = _visible_module(request, slug)
+    waitlist = request.POST.get("waitlist") == "1"
+    try:
+        if waitlist:
+            enrolment = services.join_waiting_list(module=module, learner=request.user)
+        else:
+            enrolment = services.enrol_learner(module=module, learner=request.user)
+    except EnrolmentRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(module)
+    if enrolment.status == Enrolment.Status.WAITLISTED:
+        messages.success(request, _("You are on the waiting list. We will e-mail you when a seat frees up."))
+    else:
+        messages.success(request, _("You are enrolled. Welcome to the module’s community group!"))
+    return redirect(module)
+
+
+@login_required
+@require_POST
+def module_withdraw(request, slug):
+    module = _visible_module(request, slug)
+    try:
+        services.withdraw_enrolment(module=module, learner=request.user)
+    except EnrolmentRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("You have withdrawn from the module."))
+    return redirect(module)
+
+
+@login_required
+def my_learning(request):
+    enrolments = (
+        Enrolment.objects.for_learner(request.user)
+        .select_related("module__lead_university", "module__group", "module__alumni_group")
+        .order_by("-created_at")
+    )
+    applications = (
+        ProgrammeApplication.objects.filter(applicant=request.user).select_related("programme").order_by("-created_at")
+    )
+    return render(
+        request,
+        "courses/my_learning.html",
+        {"page": _page(request, enrolments), "applications": applications[:50]},
+    )
+
+
+@login_required
+def module_results(request, slug):
+    """Co-owners (and staff) record attendance and grades, one by one or from a CSV file."""
+    module = get_object_or_404(Module, slug=slug)
+    if not module.can_be_edited_by(request.user):
+        if module.status != Module.Status.PUBLISHED:
+            raise Http404
+        raise PermissionDenied
+    enrolments = module.enrolments.filter(
+        status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
+    ).select_related("learner")
+    formset = ResultFormSet(queryset=enrolments, prefix="results")
+    upload_form = ResultsUploadForm()
+    row_errors = []
+    if request.method == "POST" and "upload" in request.POST:
+        upload_form = ResultsUploadForm(request.POST, request.FILES)
+        if upload_form.is_valid():
+            rows, row_errors = services.parse_results_csv(module=module, data=upload_form.cleaned_data["file"].read())
+            if not row_errors:
+                completed = services.record_results(
+                    module=module, results=[(r.enrolment, r.attendance, r.grade) for r in rows], by=request.user
+                )
+                messages.success(
+                    request,
+                    _("Saved %(rows)s results; %(completed)s learners completed the module.")
+                    % {"rows": len(rows), "completed": len(completed)},
+                )
+                return redirect("courses:results", slug=module.slug)
+            messages.error(request, _("Nothing was saved: the file has errors. Correct them and upload it again."))
+    elif request.method == "POST":
+        formset = ResultFormSet(request.POST, queryset=enrolments, prefix="results")
+        if formset.is_valid():
+            results = [
+                (form.instance, form.cleaned_data["attendance_percent"], form.cleaned_data["grade"])
+                for form in formset.forms
+                if form.has_changed()
+            ]
+            completed = services.record_results(module=module, results=results, by=request.user)
+            messages.success(
+                request,
+                _("Saved %(rows)s results; %(completed)s learners completed the module.")
+                % {"rows": len(results), "completed": len(completed)},
+            )
+            return redirect("courses:results", slug=module.slug)
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "courses/module_results.html",
+        {"module": module, "formset": formset, "upload_form": upload_form, "row_errors": row_errors},
+    )
+
+
+def programme_list(request):
+    programmes = (
+        Programme.objects.published()
+        .with_seats()
+        .select_related("host_campus__organization")
+        .prefetch_related(Prefetch("modules", queryset=Module.objects.published()))
+        .order_by("stay_starts_on", "pk")
+    )
+    return render(request, "courses/programme_list.html", {"page": _page(request, programmes)})
+
+
+def _visible_programme(request, slug) -> Programme:
+    programme = get_object_or_404(
+        Programme.objects.with_seats().select_related("host_campus__organization", "achievement"), slug=slug
+    )
+    if programme.status != Programme.Status.PUBLISHED and not (
+        request.user.is_authenticated and request.user.is_portal_staff
+    ):
+        raise Http404
+    return programme
+
+
+def programme_detail(request, slug):
+    programme = _visible_programme(request, slug)
+    application = None
+    if request.user.is_authenticated:
+        application = ProgrammeApplication.objects.filter(programme=programme, applicant=request.user).first()
+    form = ProgrammeApplicationForm(programme=programme)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{_login_url()}?next={programme.get_absolute_url()}")
+        form = ProgrammeApplicationForm(request.POST, programme=programme)
+        if form.is_valid():
+            try:
+                services.apply_to_programme(
+                    programme=programme,
+                    applicant=request.user,
+                    motivation=form.cleaned_data["motivation"],
+                    needs_housing=form.cleaned_data.get("needs_housing", False),
+                    needs_visa_letter=form.cleaned_data.get("needs_visa_letter", False),
+                )
+            except EnrolmentRefused as refusal:
+                messages.error(request, refusal.message)
+            else:
+                messages.success(request, _("Your application has been sent. Staff will let you know their decision."))
+            return redirect(programme)
+    modules = programme.modules.published().select_related("lead_university")
+    return render(
+        request,
+        "courses/programme_detail.html",
+        {"programme": programme, "application": application, "form": form, "modules": modules},
+    )
+
+
+@login_required
+@require_POST
+def programme_withdraw(request, slug):
+    programme = _visible_programme(request, slug)
+    try:
+        services.withdraw_application(programme=programme, applicant=request.user)
+    except EnrolmentRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Your application has been withdrawn."))
+    return redirect(programme)
+
+
+def _login_url():
+    from django.conf import settings
+    from django.urls import reverse
+
+    return reverse(settings.LOGIN_URL)

@@ -93,7 +93,15 @@ def count_queries(pages: list[Page]) -> dict[str, tuple[int, int]]:
 
 
 def run_wrk(url, cookie, duration, connections):
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(BASE_DIR / "scripts" / "bench.lua")]
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "-s",
+        str(BASE_DIR / "scripts" / "bench.lua"),
+    ]
     if cookie:
         command += ["-H", f"Cookie: sessionid={cookie}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
@@ -128,9 +136,19 @@ def main():
 
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     server = subprocess.Popen(
-        [str(BASE_DIR / ".venv" / "bin" / "gunicorn"), "jige_portal.wsgi", "--workers", str(args.workers),
-         "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"],
-        cwd=BASE_DIR, env=env, start_new_session=True,
+        [
+            str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
+            "jige_portal.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{args.port}"
     try:
@@ -155,21 +173,30 @@ def main():
         result["ratio_to_floor"] = result["rps"] / floor
     report = {
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
-        "settings": {"workers": args.workers, "connections": args.connections, "duration_s": args.duration,
-                     "factor": args.factor or None},
+        "settings": {
+            "workers": args.workers,
+            "connections": args.connections,
+            "duration_s": args.duration,
+            "factor": args.factor or None,
+        },
         "pages": results,
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
 
-    header = f"| {'page':<32} | {'req/s':>8} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | {'errors':>6} | {'SQL':>4} | {'× floor':>7} |"
+    header = (
+        f"| {'page':<32} | {'req/s':>8} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} "
+        f"| {'errors':>6} | {'SQL':>4} | {'× floor':>7} |"
+    )
     print(header)
     print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
     for r in results:
         errors = r["errors"] + r["non_2xx"]
-        print(f"| {r['name']:<32} | {r['rps']:>8.0f} | {r['p50_us'] / 1000:>7.1f} | {r['p95_us'] / 1000:>7.1f} "
-              f"| {r['p99_us'] / 1000:>7.1f} | {errors:>6} | {r['queries']:>4} | {r['ratio_to_floor']:>7.2f} |")
+        print(
+            f"| {r['name']:<32} | {r['rps']:>8.0f} | {r['p50_us'] / 1000:>7.1f} | {r['p95_us'] / 1000:>7.1f} "
+            f"| {r['p99_us'] / 1000:>7.1f} | {errors:>6} | {r['queries']:>4} | {r['ratio_to_floor']:>7.2f} |"
+        )
     failing = [r["name"] for r in results if r["status"] != 200]
     if failing:
         print(f"\nWARNING: not 200 in-process: {', '.join(failing)}")

@@ -64,3 +64,34 @@ class UserFactory(factory.django.DjangoModelFactory):
             for role in extracted:
                 Group.objects.get_or_create(name=role)
                 assign_role(user=obj, role=role)
+
+
+class CommunityGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "community.CommunityGroup"
+        django_get_or_create = ("slug",)
+
+    name_en = factory.Sequence(lambda n: f"Group {n}")
+    name_ja = factory.Sequence(lambda n: f"グループ{n}")
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    category = "hobby"
+    join_policy = "open"
+    visibility = "public"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "community.Membership"
+
+    group = factory.SubFactory(CommunityGroupFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "member"
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "community.Post"
+
+    group = factory.SubFactory(CommunityGroupFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Post number {n}")

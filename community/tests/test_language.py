@@ -68,3 +68,13 @@ def test_dates_are_shown_in_the_members_time_zone(client):
     client.force_login(member)
     html = client.get(reverse("community:profile", args=[member.pk])).content.decode()
     assert "Dec. 31, 2025" in html  # 02:00 UTC on 1 January is still 31 December in New York
+
+
+@pytest.mark.django_db
+def test_empty_choices_are_labelled_in_japanese(client, student):
+    student.language = "ja"
+    student.save()
+    client.force_login(student)
+    html = client.get(reverse("community:profile_edit")).content.decode()
+    assert "- 選択してください -" in html
+    assert "Select an option" not in html

@@ -1,0 +1,254 @@
+"""Posts, comments and reactions in groups; conversations and messages; reports and blocks."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..markup import render_markdown
+from .groups import CommunityGroup
+
+MAX_TEXT_LENGTH = 10_000
+
+
+class PostQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(is_hidden=False)
+
+    def for_feed(self):
+        return self.visible().select_related("author", "group").order_by("-created_at", "-pk")
+
+
+class Post(models.Model):
+    group = models.ForeignKey(CommunityGroup, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_posts")
+    body = models.TextField(_("text"), max_length=MAX_TEXT_LENGTH)
+    body_html = models.TextField(editable=False, default="")
+    image = models.ImageField(_("image"), upload_to="posts/%Y/%m/", blank=True)
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["group", "-created_at"])]
+
+    def __str__(self):
+        return self.body[:60]
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("community:post_detail", args=[self.group.slug, self.pk])
+
+    @property
+    def reaction_summary(self):
+        """(kind, label, count, mine) per reaction kind; needs PostQuerySet.with_reactions()."""
+        return [
+            (kind, label, getattr(self, f"{kind}_count", 0), getattr(self, f"my_{kind}", False))
+            for kind, label in Reaction.Kind.choices
+        ]
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_comments")
+    body = models.TextField(_("comment"), max_length=MAX_TEXT_LENGTH)
+    body_html = models.TextField(editable=False, default="")
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.body[:60]
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+
+class Reaction(models.Model):
+    class Kind(models.TextChoices):
+        LIKE = "like", _("Like")
+        THANKS = "thanks", _("Thanks")
+        CELEBRATE = "celebrate", _("Celebrate")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("reaction"), max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+        constraints = [models.UniqueConstraint(fields=["post", "user", "kind"], name="reaction_once")]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_kind_display()}"
+
+
+class ConversationQuerySet(models.QuerySet):
+    def of_user(self, user):
+        return self.filter(participants__user=user, participants__left_at__isnull=True)
+
+
+class Conversation(models.Model):
+    """A one-to-one or small group conversation."""
+
+    MAX_PARTICIPANTS = 12
+
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_message_at = models.DateTimeField(_("last message"), null=True, blank=True, db_index=True)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-last_message_at", "-pk"]
+
+    def __str__(self):
+        return self.title or f"#{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("community:conversation", args=[self.pk])
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(left_at__isnull=True)
+
+    def unread(self):
+        return (
+            self.active()
+            .filter(
+                conversation__last_message_at__isnull=False,
+            )
+            .filter(Q(last_read_at__isnull=True) | Q(last_read_at__lt=F("conversation__last_message_at")))
+        )
+
+
+class Participant(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversation_seats")
+    last_read_at = models.DateTimeField(_("read up to"), null=True, blank=True)
+    # The unread-message e-mail sweep records what it has told the member about.
+    emailed_up_to = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [models.UniqueConstraint(fields=["conversation", "user"], name="participant_once")]
+        indexes = [models.Index(fields=["user", "left_at"])]
+
+    def __str__(self):
+        return f"{self.user} – {self.conversation}"
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(_("message"), max_length=MAX_TEXT_LENGTH)
+    body_html = models.TextField(editable=False, default="")
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["conversation", "created_at"])]
+
+    def __str__(self):
+        return self.body[:60]
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+
+class Block(models.Model):
+    """`blocker` receives no messages from `blocked`."""
+
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="block_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.blocker} ⊘ {self.blocked}"
+
+
+class Report(models.Model):
+    """A post, comment or message reported to the moderators."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for review")
+        HIDDEN = "hidden", _("Content hidden")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
+    reason = models.TextField(_("reason"), max_length=2000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["status", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(post__isnull=False, comment__isnull=True, message__isnull=True)
+                    | Q(post__isnull=True, comment__isnull=False, message__isnull=True)
+                    | Q(post__isnull=True, comment__isnull=True, message__isnull=False)
+                ),
+                name="report_exactly_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_status_display()}: {self.reason[:40]}"
+
+    @property
+    def target(self):
+        return self.post or self.comment or self.message
+
+    def clean(self):
+        if not (self.post_id or self.comment_id or self.message_id):
+            raise ValidationError(_("A report needs a post, comment or message."))

@@ -1,0 +1,317 @@
+"""People and organizations: the foundation every other app builds on."""
+
+import zoneinfo
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import Country, FieldOfStudy, Language, Prefecture
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+
+
+class Role(models.TextChoices):
+    """A role is a Django group of the same name; a user may hold several."""
+
+    STUDENT = "student", _("Student")
+    FACULTY = "faculty", _("Faculty")
+    STAFF = "staff", _("Staff")
+    COMPANY_CONTACT = "company_contact", _("Company contact")
+
+
+class Phase(models.TextChoices):
+    """Where a member stands relative to their stay in Japan."""
+
+    BEFORE = "before", _("Before the stay")
+    DURING = "during", _("During the stay")
+    AFTER = "after", _("After the stay")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def universities(self):
+        return self.filter(kind=Organization.Kind.UNIVERSITY)
+
+    def lead(self):
+        return self.universities().filter(is_lead=True)
+
+    def partners(self):
+        return self.universities().filter(is_lead=False)
+
+    def companies(self):
+        return self.filter(kind=Organization.Kind.COMPANY)
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", _("University")
+        COMPANY = "company", _("Company")
+        LOCAL_GOVERNMENT = "local_government", _("Local government")
+        OTHER = "other", _("Other body")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    is_lead = models.BooleanField(
+        _("lead university"), default=False, help_text=_("One of the consortium's Japanese lead universities.")
+    )
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    prefecture = models.CharField(
+        _("prefecture"), max_length=2, choices=Prefecture.choices, blank=True, help_text=_("For bodies in Japan.")
+    )
+    region = models.CharField(_("region or state"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "is_lead"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("community:organization", args=[self.slug])
+
+
+class Campus(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="campuses", verbose_name=_("organization")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    prefecture = models.CharField(_("prefecture"), max_length=2, choices=Prefecture.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("campus")
+        verbose_name_plural = _("campuses")
+        ordering = ["organization__name", "name"]
+
+    def __str__(self):
+        return f"{self.organization} – {self.name}"
+
+
+class Interest(models.Model):
+    """An activity or hobby members tag themselves with (and groups are formed around)."""
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", _("Activity")
+        HOBBY = "hobby", _("Hobby")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        verbose_name = _("activity or hobby")
+        verbose_name_plural = _("activities and hobbies")
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractUser):
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=80)
+    language = models.CharField(_("preferred language"), max_length=5, choices=Language.choices, default="en")
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Tokyo")
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/%m/", blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("home organization"),
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["display_name"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        self.email = (self.email or "").lower()
+        if not self.display_name:
+            self.display_name = self.email.split("@")[0]
+        super().save(*args, **kwargs)
+        if adding:
+            Profile.objects.get_or_create(user=self)
+
+    def get_absolute_url(self):
+        return reverse("community:profile", args=[self.pk])
+
+    def get_short_name(self):
+        return self.display_name
+
+    def get_full_name(self):
+        return self.display_name
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """Names of the roles held; one query, or none when `groups` was prefetched."""
+        return frozenset(group.name for group in self.groups.all())
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_names
+
+    @property
+    def is_portal_staff(self) -> bool:
+        return self.is_superuser or self.has_role(Role.STAFF)
+
+    @property
+    def roles(self) -> list[str]:
+        return [label for value, label in Role.choices if value in self.role_names]
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, blank=True)
+    home_campus = models.ForeignKey(
+        Campus, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("home campus")
+    )
+    year_of_study = models.PositiveSmallIntegerField(
+        _("year of study"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    field_of_study = models.CharField(
+        _("field of specialization"), max_length=30, choices=FieldOfStudy.choices, blank=True
+    )
+    specialization = models.CharField(_("specialization (your words)"), max_length=120, blank=True)
+    interests = models.ManyToManyField(
+        Interest, blank=True, related_name="profiles", verbose_name=_("activities and hobbies")
+    )
+    bio = models.TextField(_("short bio"), max_length=2000, blank=True)
+    arrival_date = models.DateField(_("planned arrival in Japan"), null=True, blank=True)
+    departure_date = models.DateField(_("planned departure from Japan"), null=True, blank=True)
+    host_campus = models.ForeignKey(
+        Campus,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_profiles",
+        verbose_name=_("host campus in Japan"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("member profile")
+        verbose_name_plural = _("member profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+    def clean(self):
+        if self.arrival_date and self.departure_date and self.departure_date < self.arrival_date:
+            raise ValidationError({"departure_date": _("The departure date must not be before the arrival date.")})
+
+    def phase_on(self, day: date) -> str:
+        """The phase on a given day; empty when no stay in Japan is planned."""
+        if not self.arrival_date:
+            return ""
+        if day < self.arrival_date:
+            return Phase.BEFORE
+        if self.departure_date and day > self.departure_date:
+            return Phase.AFTER
+        return Phase.DURING
+
+    @property
+    def phase(self) -> str:
+        return self.phase_on(timezone.localdate())
+
+    def get_phase_display(self) -> str:
+        return Phase(self.phase).label if self.phase else ""
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail rendered in its recipient's language and kept until a worker has sent it.
+
+    Written in the same transaction as the event that caused it, so that a broker outage
+    loses nothing: the sweep task sends whatever is still pending.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    to = models.JSONField(_("recipients"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text body"))
+    body_html = models.TextField(_("HTML body"), blank=True)
+    from_email = models.CharField(_("sender"), max_length=200)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default="en")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return self.subject

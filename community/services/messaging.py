@@ -1,0 +1,401 @@
+"""Conversations and messages, posts and comments, blocks, reports and moderation.
+
+Live updates of an open conversation are conditional polls: each conversation has a version
+number in the cache, bumped after every commit that changes what participants see (a message,
+a read receipt, someone leaving). A poll whose version is unchanged answers 304 from the cache
+alone (see views.conversation_poll).
+"""
+
+import time
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jige_portal.celery import send_after_commit
+
+from ..models import (
+    Block,
+    Comment,
+    CommunityGroup,
+    Conversation,
+    Membership,
+    Message,
+    Notification,
+    Participant,
+    Post,
+    Reaction,
+    Report,
+    User,
+)
+from .groups import audit
+from .notifications import forget_badges, notify, notify_group_members
+
+UNREAD_EMAIL_DELAY_SECONDS = 120  # a member who reads within this time gets no e-mail
+ACCESS_TTL = 60 * 60 * 12
+
+
+# --- versions and poll access in the cache ------------------------------------------------
+
+
+def version_key(conversation_id: int) -> str:
+    return f"community:conv:{conversation_id}:v"
+
+
+def access_key(conversation_id: int, user_id: int) -> str:
+    return f"community:conv:{conversation_id}:u:{user_id}"
+
+
+def conversation_version(conversation_id: int) -> str:
+    """The current version, creating one when the cache lost it."""
+    key = version_key(conversation_id)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, int(time.time() * 1000), None)
+        version = cache.get(key)
+    return str(version)
+
+
+def bump_version(conversation_id: int) -> None:
+    """After commit: make every open poll of the conversation fetch again."""
+
+    def bump():
+        key = version_key(conversation_id)
+        try:
+            cache.incr(key)
+        except ValueError:  # evicted or never set: any new value differs from what clients hold
+            cache.set(key, int(time.time() * 1000), None)
+
+    transaction.on_commit(bump)
+
+
+def grant_poll_access(*, conversation_id: int, user_id: int) -> None:
+    """Remember (for the cache-only 304 path) that this member may poll this conversation."""
+    cache.set(access_key(conversation_id, user_id), 1, ACCESS_TTL)
+
+
+def revoke_poll_access(*, conversation_id: int, user_id: int) -> None:
+    # At once, not after commit: a rollback only costs the member one slow poll.
+    cache.delete(access_key(conversation_id, user_id))
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def check_text(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Write something first."), code="empty")
+    if len(body) > 10_000:
+        raise ValidationError(
+            _("This is too long: at most %(limit)s characters (it has %(count)s)."),
+            code="too_long",
+            params={"limit": "10,000", "count": f"{len(body):,}"},
+        )
+    return body
+
+
+def is_blocked_between(sender: User, recipients) -> bool:
+    """True when any recipient has blocked the sender."""
+    return Block.objects.filter(blocker__in=recipients, blocked=sender).exists()
+
+
+# --- conversations ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_conversation(*, sender: User, recipients: list[User], body: str, title: str = "") -> Conversation:
+    """Open a conversation (or reuse the one-to-one conversation with that member) and send the
+    first message. Raises ValidationError for bad input, PermissionDenied when blocked."""
+    body = check_text(body)
+    others = {user.pk: user for user in recipients if user.pk != sender.pk and user.is_active}
+    if not others:
+        raise ValidationError(_("Choose at least one other member."), code="no_recipients")
+    if len(others) + 1 > Conversation.MAX_PARTICIPANTS:
+        raise ValidationError(
+            _("A conversation can have at most %(limit)s members."),
+            code="too_many",
+            params={"limit": Conversation.MAX_PARTICIPANTS},
+        )
+    if is_blocked_between(sender, others.values()):
+        raise PermissionDenied
+    conversation = None
+    if len(others) == 1:
+        (other_id,) = others
+        conversation = (
+            Conversation.objects.filter(participants__user=sender, participants__left_at__isnull=True)
+            .filter(participants__user_id=other_id)
+            .exclude(pk__in=Participant.objects.exclude(user_id__in=[sender.pk, other_id]).values("conversation_id"))
+            .first()
+        )
+    if conversation is None:
+        conversation = Conversation.objects.create(created_by=sender, title=title[:120])
+        Participant.objects.bulk_create(
+            [Participant(conversation=conversation, user_id=pk) for pk in [sender.pk, *others]]
+        )
+        audit("community.conversation.started", actor=sender, target=conversation.pk)
+    send_message(conversation=conversation, sender=sender, body=body)
+    return conversation
+
+
+@transaction.atomic
+def send_message(*, conversation: Conversation, sender: User, body: str) -> Message:
+    """Add a message; participants see it at their next poll. Raises PermissionDenied for
+    non-participants and when a participant has blocked the sender."""
+    body = check_text(body)
+    seats = list(Participant.objects.active().filter(conversation=conversation).select_related("user"))
+    if sender.pk not in {seat.user_id for seat in seats}:
+        raise PermissionDenied
+    if is_blocked_between(sender, [seat.user for seat in seats if seat.user_id != sender.pk]):
+        raise PermissionDenied
+    message = Message.objects.create(conversation=conversation, sender=sender, body=body)
+    Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
+    Participant.objects.filter(conversation=conversation, user=sender).update(
+        last_read_at=message.created_at, emailed_up_to=message.created_at
+    )
+    bump_version(conversation.pk)
+    forget_badges(*[seat.user_id for seat in seats])
+    return message
+
+
+def mark_conversation_read(*, conversation: Conversation, user: User) -> bool:
+    """Move the member's read marker to the last message (a read receipt for the others).
+    A conditional UPDATE: nothing is written, and no version bump, when it was read already."""
+    last = conversation.last_message_at
+    if last is None:
+        return False
+    with transaction.atomic():
+        updated = (
+            Participant.objects.filter(conversation=conversation, user=user)
+            .filter(Q(last_read_at__isnull=True) | Q(last_read_at__lt=last))
+            .update(last_read_at=last)
+        )
+        if updated:
+            bump_version(conversation.pk)
+            forget_badges(user.pk)
+    return bool(updated)
+
+
+@transaction.atomic
+def leave_conversation(*, conversation: Conversation, user: User) -> None:
+    Participant.objects.filter(conversation=conversation, user=user, left_at__isnull=True).update(
+        left_at=timezone.now()
+    )
+    revoke_poll_access(conversation_id=conversation.pk, user_id=user.pk)
+    bump_version(conversation.pk)
+    forget_badges(user.pk)
+
+
+def notify_unread_messages(*, now=None) -> int:
+    """E-mail (through notify, so settings apply) members with messages unread for a while.
+    Safe to repeat: `emailed_up_to` is moved with a conditional UPDATE before notifying."""
+    now = now or timezone.now()
+    due = (
+        Participant.objects.unread()
+        .filter(conversation__last_message_at__lt=now - timezone.timedelta(seconds=UNREAD_EMAIL_DELAY_SECONDS))
+        .filter(Q(emailed_up_to__isnull=True) | Q(emailed_up_to__lt=F("conversation__last_message_at")))
+        .select_related("user", "conversation")
+    )
+    count = 0
+    for seat in due[:500]:
+        with transaction.atomic():
+            claimed = (
+                Participant.objects.filter(pk=seat.pk)
+                .filter(Q(emailed_up_to__isnull=True) | Q(emailed_up_to__lt=seat.conversation.last_message_at))
+                .update(emailed_up_to=seat.conversation.last_message_at)
+            )
+            if not claimed:
+                continue
+            notify(
+                recipient=seat.user,
+                event="community.message.unread",
+                message=_("You have unread messages in a conversation."),
+                url=seat.conversation.get_absolute_url(),
+            )
+            count += 1
+    return count
+
+
+# --- blocks and reports ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def block_user(*, blocker: User, blocked: User) -> None:
+    if blocker.pk == blocked.pk:
+        raise ValidationError(_("You cannot block yourself."))
+    Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    audit("community.member.blocked", actor=blocker, target=blocked.pk)
+
+
+@transaction.atomic
+def unblock_user(*, blocker: User, blocked: User) -> None:
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    audit("community.member.unblocked", actor=blocker, target=blocked.pk)
+
+
+@transaction.atomic
+def report_content(*, reporter: User, reason: str, post=None, comment=None, message=None) -> Report:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Please say briefly what is wrong."), code="empty")
+    report = Report.objects.create(reporter=reporter, reason=reason[:2000], post=post, comment=comment, message=message)
+    audit("community.report.created", actor=reporter, target=f"report:{report.pk}")
+    return report
+
+
+@transaction.atomic
+def moderate_report(*, report: Report, by: User, hide: bool) -> Report:
+    """Hide (or restore) the reported item; logs who did it. Staff only."""
+    if not by.is_portal_staff:
+        raise PermissionDenied
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    target = report.target
+    type(target).objects.filter(pk=target.pk).update(is_hidden=hide)
+    report.status = Report.Status.HIDDEN if hide else Report.Status.DISMISSED
+    report.handled_by, report.handled_at = by, timezone.now()
+    report.save(update_fields=["status", "handled_by", "handled_at"])
+    if isinstance(target, Message):
+        bump_version(target.conversation_id)
+    audit(
+        "community.moderation." + ("hidden" if hide else "restored"),
+        actor=by,
+        group=getattr(target, "group", None) or getattr(getattr(target, "post", None), "group", None),
+        target=f"{type(target).__name__.lower()}:{target.pk}",
+        report=report.pk,
+    )
+    return report
+
+
+# --- posts, comments, reactions -------------------------------------------------------------
+
+
+def membership_of(group: CommunityGroup, user: User) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(group=group, user=user).first()
+
+
+@transaction.atomic
+def create_post(*, group: CommunityGroup, author: User, body: str, image=None) -> Post:
+    """Members post; other members with "all activity" are told (broadcast)."""
+    if not Membership.objects.filter(group=group, user=author).exists():
+        raise PermissionDenied
+    post = Post(group=group, author=author, body=check_text(body))
+    if image:
+        post.image = image
+    post.save()
+    audit("community.post.created", actor=author, group=group, target=f"post:{post.pk}")
+    from ..tasks import announce_post
+
+    send_after_commit(announce_post, post.pk)
+    return post
+
+
+def announce_post_to_members(*, post_id: int) -> int:
+    """Tell members mentioned as @Display Name (addressed to them, so "only what is addressed
+    to me" still gets it), then the other members with "all activity". Safe to repeat: a second
+    run finds the notifications already there and sends nothing. Returns how many were told."""
+    post = Post.objects.select_related("group", "author").filter(pk=post_id, is_hidden=False).first()
+    if post is None:
+        return 0
+    url = post.get_absolute_url()
+    if Notification.objects.filter(event__in=["community.post.created", "community.post.mentioned"], url=url).exists():
+        return 0
+    mentioned = [
+        membership.user
+        for membership in Membership.objects.filter(group=post.group, user__is_active=True)
+        .exclude(user=post.author)
+        .select_related("user")
+        if f"@{membership.user.display_name}" in post.body
+    ]
+    with transaction.atomic():
+        for user in mentioned:
+            notify(
+                recipient=user,
+                event="community.post.mentioned",
+                message=_("%(name)s mentioned you in %(group)s."),
+                params={"name": post.author, "group": post.group},
+                url=url,
+                actor=post.author,
+                group=post.group,
+            )
+        return len(mentioned) + notify_group_members(
+            group=post.group,
+            event="community.post.created",
+            message=_("%(name)s posted in %(group)s."),
+            params={"name": post.author, "group": post.group},
+            url=url,
+            actor=post.author,
+            exclude=[user.pk for user in mentioned],
+        )
+
+
+def can_manage(group: CommunityGroup, user: User) -> bool:
+    membership = membership_of(group, user)
+    return bool(membership and membership.is_manager) or user.is_portal_staff
+
+
+@transaction.atomic
+def edit_post(*, post: Post, by: User, body: str) -> Post:
+    if post.author_id != by.pk:
+        raise PermissionDenied
+    post.body = check_text(body)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    audit("community.post.edited", actor=by, group=post.group, target=f"post:{post.pk}")
+    return post
+
+
+@transaction.atomic
+def delete_post(*, post: Post, by: User) -> None:
+    if post.author_id != by.pk and not can_manage(post.group, by):
+        raise PermissionDenied
+    audit("community.post.deleted", actor=by, group=post.group, target=f"post:{post.pk}", author=post.author_id)
+    post.delete()
+
+
+@transaction.atomic
+def add_comment(*, post: Post, author: User, body: str) -> Comment:
+    """Members comment; the post's author is told (it is addressed to them)."""
+    if not Membership.objects.filter(group=post.group, user=author).exists():
+        raise PermissionDenied
+    comment = Comment.objects.create(post=post, author=author, body=check_text(body))
+    Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    audit("community.comment.created", actor=author, group=post.group, target=f"comment:{comment.pk}")
+    if post.author_id != author.pk:
+        notify(
+            recipient=post.author,
+            event="community.comment.created",
+            message=_("%(name)s commented on your post in %(group)s."),
+            params={"name": author, "group": post.group},
+            url=post.get_absolute_url(),
+            actor=author,
+            group=post.group,
+        )
+    return comment
+
+
+@transaction.atomic
+def delete_comment(*, comment: Comment, by: User) -> None:
+    post = comment.post
+    if comment.author_id != by.pk and not can_manage(post.group, by):
+        raise PermissionDenied
+    audit("community.comment.deleted", actor=by, group=post.group, target=f"comment:{comment.pk}")
+    comment.delete()
+    Post.objects.filter(pk=post.pk, comment_count__gt=0).update(comment_count=F("comment_count") - 1)
+
+
+@transaction.atomic
+def toggle_reaction(*, post: Post, user: User, kind: str) -> bool:
+    """Add the reaction, or take it back when it was there. Returns True when added."""
+    if not Membership.objects.filter(group=post.group, user=user).exists():
+        raise PermissionDenied
+    kind = Reaction.Kind(kind)
+    deleted, _rows = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+    if deleted:
+        return False
+    Reaction.objects.get_or_create(post=post, user=user, kind=kind)
+    return True

@@ -1,0 +1,84 @@
+"""Every community list page costs the same number of queries for 3 and for 30 items."""
+
+import pytest
+from django.urls import reverse
+
+from community import services
+from community.models import Comment, Message, Notification, Reaction
+from community.tests.factories import CommunityGroupFactory, PostFactory, UserFactory
+
+BUDGET = 11
+
+
+def fill_groups(user, count):
+    for n in range(count):
+        group = CommunityGroupFactory(name_en=f"Hobby {n}", name_ja=f"趣味のグループ{n}")
+        if n % 2:
+            services.add_member(group=group, user=user)
+        services.add_member(group=group, user=UserFactory())
+
+
+def fill_group_posts(user, count):
+    group = CommunityGroupFactory(join_policy="request")
+    services.add_member(group=group, user=user)
+    other = UserFactory()
+    services.add_member(group=group, user=other)
+    for n in range(count):
+        post = PostFactory(group=group, author=other if n % 2 else user, body=f"**Post** {n}")
+        Comment.objects.create(post=post, author=user, body="ok")
+        Reaction.objects.create(post=post, user=other, kind="like")
+    return group
+
+
+def fill_conversations(user, count):
+    for n in range(count):
+        other = UserFactory(display_name=f"Friend {n}")
+        services.start_conversation(sender=other, recipients=[user], body=f"Hello {n}")
+
+
+def fill_messages(user, count):
+    other = UserFactory()
+    conversation = services.start_conversation(sender=user, recipients=[other], body="First")
+    Message.objects.bulk_create(
+        Message(conversation=conversation, sender=other if n % 2 else user, body=f"m{n}", body_html=f"<p>m{n}</p>")
+        for n in range(count - 1)
+    )
+    return conversation
+
+
+def fill_notifications(user, count):
+    group = CommunityGroupFactory()
+    Notification.objects.bulk_create(
+        Notification(recipient=user, event="community.test", text=f"Note {n}", url="/x/", group=group, actor=user)
+        for n in range(count)
+    )
+
+
+PAGES = {
+    "group finder": (fill_groups, lambda ctx: reverse("community:group_list")),
+    "group finder search": (fill_groups, lambda ctx: reverse("community:group_list") + "?q=趣味&phase=mine"),
+    "group feed": (fill_group_posts, lambda group: group.get_absolute_url()),
+    "my feed": (fill_group_posts, lambda ctx: reverse("community:feed")),
+    "conversation list": (fill_conversations, lambda ctx: reverse("community:conversation_list")),
+    "a conversation": (fill_messages, lambda conversation: conversation.get_absolute_url()),
+    "notifications": (fill_notifications, lambda ctx: reverse("community:notification_list")),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("count", [3, 30])
+def test_list_page_query_budget(client, student, django_assert_max_num_queries, page, count):
+    fill, url_of = PAGES[page]
+    made = fill(student, count)
+    url = url_of(made)
+    client.force_login(student)
+    client.get(url)  # warm the session and badge caches like any second page view
+    with django_assert_max_num_queries(BUDGET):
+        response = client.get(url)
+    assert response.status_code == 200
+    if "items" in response.context:
+        assert len(response.context["items"]) == count
+    else:
+        shown = response.context["page"].paginator.count
+        assert shown == count or (page.startswith("group finder") and shown >= count // 2), shown

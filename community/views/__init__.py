@@ -1,0 +1,70 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from .. import services
+from ..forms import AccountForm, ProfileForm
+from ..models import Block, Organization, Profile, User
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+@require_POST
+def set_language(request):
+    """Django's set_language, plus remembering the choice on the signed-in member."""
+    if request.user.is_authenticated:
+        services.set_language_preference(user=request.user, language=request.POST.get("language", ""))
+    return django_set_language(request)
+
+
+@login_required
+def profile_detail(request, pk):
+    member = get_object_or_404(
+        User.objects.filter(is_active=True).select_related(
+            "organization", "profile__home_campus__organization", "profile__host_campus__organization"
+        ),
+        pk=pk,
+    )
+    interests = member.profile.interests.all()
+    context = {"member": member, "interests": interests}
+    if member != request.user:
+        context["has_blocked"] = Block.objects.filter(blocker=request.user, blocked=member).exists()
+    return render(request, "community/profile_detail.html", context)
+
+
+@login_required
+def profile_edit(request):
+    user = request.user
+    profile = Profile.objects.get(user=user)
+    if request.method == "POST":
+        account_form = AccountForm(request.POST, request.FILES, instance=user, prefix="account")
+        profile_form = ProfileForm(request.POST, instance=profile, prefix="profile")
+        if account_form.is_valid() and profile_form.is_valid():
+            with transaction.atomic():
+                account_form.save()
+                profile_form.save()
+                services.queue_automatic_group_sync(user=user)
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("community:profile", pk=user.pk)
+        messages.error(request, _("Please correct the errors below."))
+    else:
+        account_form = AccountForm(instance=user, prefix="account")
+        profile_form = ProfileForm(instance=profile, prefix="profile")
+    return render(request, "community/profile_form.html", {"account_form": account_form, "profile_form": profile_form})
+
+
+def organization_list(request):
+    organizations = Organization.objects.filter(is_active=True).order_by("kind", "-is_lead", "name")
+    return render(request, "community/organization_list.html", {"organizations": organizations})
+
+
+def organization_detail(request, slug):
+    organization = get_object_or_404(Organization.objects.filter(is_active=True), slug=slug)
+    campuses = organization.campuses.all()
+    return render(request, "community/organization_detail.html", {"organization": organization, "campuses": campuses})

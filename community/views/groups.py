@@ -1,0 +1,533 @@
+"""Group finder, group pages, membership management, posts and comments."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Exists, OuterRef, Q, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..forms import (
+    CommentForm,
+    DecisionForm,
+    FinderForm,
+    GroupForm,
+    GroupNotificationForm,
+    InviteForm,
+    JoinRequestForm,
+    PostEditForm,
+    PostForm,
+    ReportForm,
+)
+from ..models import Comment, CommunityGroup, JoinRequest, Membership, Post, Reaction
+from ..ratelimit import rate_limited
+from ..search import apply_search
+
+PAGE_SIZE = 20
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+class GroupAccess:
+    """What the current member may see and do in one group.
+
+    Secret groups do not exist for non-members (404). The posts, comments and member list of a
+    private group (by request, invitation only, or secret) exist only for its members: every
+    view that shows them calls `require_content()`, which answers 404.
+    """
+
+    def __init__(self, request, slug):
+        self.user = request.user
+        self.group = get_object_or_404(CommunityGroup.objects.select_related("organization", "campus"), slug=slug)
+        self.membership = Membership.objects.filter(group=self.group, user=self.user).first()
+        self.is_staff = self.user.is_portal_staff
+        if self.group.is_secret and not self.membership and not self.is_staff and not self._is_invited():
+            raise Http404
+
+    def _is_invited(self):
+        return JoinRequest.objects.filter(
+            group=self.group, user=self.user, kind=JoinRequest.Kind.INVITATION, status=JoinRequest.Status.PENDING
+        ).exists()
+
+    @property
+    def is_member(self):
+        return self.membership is not None
+
+    @property
+    def can_see_content(self):
+        return self.is_member or self.is_staff or not self.group.content_is_private
+
+    @property
+    def can_manage(self):
+        return (self.membership is not None and self.membership.is_manager) or self.is_staff
+
+    def require_content(self):
+        if not self.can_see_content:
+            raise Http404
+
+    def require_member(self):
+        if not self.is_member:
+            raise PermissionDenied
+
+    def require_manager(self):
+        if not self.can_manage:
+            raise PermissionDenied
+
+
+def _posts_for(group_filter, user):
+    """Posts with their reaction counts and the member's own reactions, in one query."""
+    annotations = {}
+    for kind in Reaction.Kind.values:
+        annotations[f"{kind}_count"] = Count("reactions", filter=Q(reactions__kind=kind))
+        annotations[f"my_{kind}"] = Exists(Reaction.objects.filter(post=OuterRef("pk"), user=user, kind=kind))
+    return Post.objects.for_feed().filter(group_filter).annotate(**annotations)
+
+
+@login_required
+def group_list(request):
+    """The group finder."""
+    form = FinderForm(request.GET or None)
+    groups = CommunityGroup.objects.visible_to(request.user)
+    profile = request.user.profile
+    if form.is_valid():
+        data = form.cleaned_data
+        groups = apply_search(groups, data["q"])
+        if data["category"].startswith("extra-"):
+            groups = groups.filter(extra_category__slug=data["category"].removeprefix("extra-"))
+        elif data["category"]:
+            groups = groups.filter(category=data["category"])
+        if data["organization"]:
+            groups = groups.filter(Q(organization=data["organization"]) | Q(campus__organization=data["organization"]))
+        if data["language"]:
+            groups = groups.filter(language__in=[data["language"], ""])
+        phase = profile.phase if data["phase"] == "mine" else data["phase"]
+        if phase:
+            groups = groups.filter(phase__in=[phase, ""])
+    groups = groups.with_card_data(request.user).order_by("-member_count", "name", "pk")
+    page = paginate(request, groups)
+    suggestions = []
+    if not request.GET:
+        suggestions = suggested_groups(request.user, profile)
+    return render(
+        request,
+        "community/group_list.html",
+        {"form": form, "page": page, "suggestions": suggestions, "query": request.GET.urlencode()},
+    )
+
+
+def suggested_groups(user, profile, limit=6):
+    """Groups the member has not joined that match their profile (one query, plus interests)."""
+    interest_ids = list(profile.interests.values_list("pk", flat=True))
+    match = Q(pk__in=[])
+    if user.organization_id:
+        match |= Q(organization_id=user.organization_id)
+    for campus_id in {profile.home_campus_id, profile.host_campus_id} - {None}:
+        match |= Q(campus_id=campus_id)
+    if interest_ids:
+        match |= Q(interest_id__in=interest_ids)
+    if profile.field_of_study:
+        match |= Q(field_of_study=profile.field_of_study)
+    if profile.year_of_study:
+        match |= Q(year_of_study=profile.year_of_study)
+    if profile.phase:
+        match |= Q(phase=profile.phase)
+    return list(
+        CommunityGroup.objects.filter(visibility=CommunityGroup.Visibility.PUBLIC)
+        .filter(match)
+        .exclude(memberships__user=user)
+        .with_card_data(user)
+        .order_by("-member_count", "name")[:limit]
+    )
+
+
+@login_required
+def group_create(request):
+    form = GroupForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
+        group = services.create_group(owner=request.user, **data)
+        messages.success(request, _("Your group has been created."))
+        return redirect(group)
+    return render(request, "community/group_form.html", {"form": form})
+
+
+@login_required
+def group_edit(request, slug):
+    access = GroupAccess(request, slug)
+    access.require_manager()
+    form = GroupForm(request.POST or None, request.FILES or None, instance=access.group)
+    if request.method == "POST" and form.is_valid():
+        services.update_group(group=access.group, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The group has been saved."))
+        return redirect(access.group)
+    return render(request, "community/group_form.html", {"form": form, "group": access.group})
+
+
+@login_required
+def group_detail(request, slug):
+    access = GroupAccess(request, slug)
+    group = access.group
+    context = {
+        "group": group,
+        "access": access,
+        "member_count": group.memberships.count(),
+        "pending_request": None,
+        "invitation": None,
+    }
+    if not access.is_member:
+        pending = JoinRequest.objects.filter(group=group, user=request.user, status=JoinRequest.Status.PENDING).first()
+        if pending and pending.kind == JoinRequest.Kind.INVITATION:
+            context["invitation"] = pending
+        else:
+            context["pending_request"] = pending
+        context["last_decision"] = (
+            JoinRequest.objects.filter(group=group, user=request.user, kind=JoinRequest.Kind.REQUEST)
+            .exclude(status=JoinRequest.Status.PENDING)
+            .first()
+        )
+        context["join_form"] = JoinRequestForm()
+    if access.can_see_content:
+        context["page"] = paginate(request, _posts_for(Q(group=group), request.user))
+    if access.is_member:
+        context["post_form"] = PostForm()
+        context["notification_form"] = GroupNotificationForm(
+            initial={
+                "notification_level": access.membership.notification_level,
+                "email_mode": access.membership.email_mode,
+            }
+        )
+    if access.can_manage:
+        context["pending_count"] = JoinRequest.objects.filter(
+            group=group, status=JoinRequest.Status.PENDING, kind=JoinRequest.Kind.REQUEST
+        ).count()
+    return render(request, "community/group_detail.html", context)
+
+
+@login_required
+@require_POST
+def group_join(request, slug):
+    access = GroupAccess(request, slug)
+    form = JoinRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["message"][0])
+        return redirect(access.group)
+    message = form.cleaned_data["message"]
+    try:
+        result = services.join_group(group=access.group, user=request.user, message=message)
+    except PermissionDenied:
+        messages.error(request, _("This group is by invitation only."))
+        return redirect(access.group)
+    if isinstance(result, Membership):
+        messages.success(request, _("Welcome to the group!"))
+    else:
+        messages.success(request, _("Your request has been sent to the group admins."))
+    return redirect(access.group)
+
+
+@login_required
+@require_POST
+def group_leave(request, slug):
+    access = GroupAccess(request, slug)
+    try:
+        services.leave_group(group=access.group, user=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(access.group)
+    messages.success(request, _("You have left the group."))
+    if access.group.is_secret:
+        return redirect("community:group_list")
+    return redirect(access.group)
+
+
+@login_required
+@require_POST
+def group_notification_settings(request, slug):
+    access = GroupAccess(request, slug)
+    access.require_member()
+    form = GroupNotificationForm(request.POST)
+    if form.is_valid():
+        services.update_group_notification_settings(
+            membership=access.membership,
+            level=form.cleaned_data["notification_level"],
+            email_mode=form.cleaned_data["email_mode"],
+        )
+        messages.success(request, _("Your notification settings for this group have been saved."))
+    return redirect(access.group)
+
+
+@login_required
+def group_members(request, slug):
+    access = GroupAccess(request, slug)
+    access.require_content()
+    memberships = Membership.objects.filter(group=access.group).select_related("user", "user__organization")
+    rank = Case(When(role=Membership.Role.OWNER, then=0), When(role=Membership.Role.ADMIN, then=1), default=2)
+    memberships = memberships.order_by(rank, "user__display_name", "pk")
+    return render(
+        request,
+        "community/group_members.html",
+        {
+            "group": access.group,
+            "access": access,
+            "page": paginate(request, memberships, per_page=50),
+            "invite_form": InviteForm() if access.can_manage else None,
+            "roles": Membership.Role.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_manage(request, slug, user_id):
+    """Owners and admins: remove a member or change their role."""
+    access = GroupAccess(request, slug)
+    access.require_manager()
+    membership = get_object_or_404(Membership.objects.select_related("user"), group=access.group, user_id=user_id)
+    try:
+        if request.POST.get("action") == "remove":
+            services.remove_member_by_manager(group=access.group, user=membership.user, by=request.user)
+            messages.success(request, _("The member has been removed."))
+        elif request.POST.get("role") in Membership.Role.values:
+            services.change_member_role(
+                group=access.group, user=membership.user, role=request.POST["role"], by=request.user
+            )
+            messages.success(request, _("The role has been changed."))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("community:group_members", slug=slug)
+
+
+@login_required
+@require_POST
+def member_invite(request, slug):
+    access = GroupAccess(request, slug)
+    access.require_manager()
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        invitation = services.invite_member(group=access.group, user=form.cleaned_data["user"], by=request.user)
+        if invitation is None:
+            messages.info(request, _("This person is a member already."))
+        else:
+            messages.success(request, _("The invitation has been sent."))
+    else:
+        messages.error(request, form.errors["email"][0])
+    return redirect("community:group_members", slug=slug)
+
+
+@login_required
+@require_POST
+def invitation_answer(request, slug):
+    access = GroupAccess(request, slug)
+    invitation = get_object_or_404(
+        JoinRequest,
+        group=access.group,
+        user=request.user,
+        kind=JoinRequest.Kind.INVITATION,
+        status=JoinRequest.Status.PENDING,
+    )
+    accept = request.POST.get("answer") == "accept"
+    services.answer_invitation(invitation=invitation, user=request.user, accept=accept)
+    messages.success(request, _("Welcome to the group!") if accept else _("You have declined the invitation."))
+    return redirect(access.group)
+
+
+@login_required
+def group_requests(request, slug):
+    access = GroupAccess(request, slug)
+    access.require_manager()
+    requests = (
+        JoinRequest.objects.filter(group=access.group, kind=JoinRequest.Kind.REQUEST)
+        .select_related("user", "decided_by")
+        .order_by("status", "-created_at")
+    )
+    pending = requests.filter(status=JoinRequest.Status.PENDING)
+    history = requests.exclude(status=JoinRequest.Status.PENDING)
+    return render(
+        request,
+        "community/group_requests.html",
+        {
+            "group": access.group,
+            "pending": paginate(request, pending, per_page=50),
+            "history": history[:50],
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_decide(request, slug, pk):
+    access = GroupAccess(request, slug)
+    access.require_manager()
+    join_request = get_object_or_404(JoinRequest, pk=pk, group=access.group, kind=JoinRequest.Kind.REQUEST)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["response"][0])
+        return redirect("community:group_requests", slug=slug)
+    response = form.cleaned_data["response"]
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.decide_join_request(join_request=join_request, by=request.user, approve=approve, response=response)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request, _("The request has been approved.") if approve else _("The request has been declined.")
+        )
+    return redirect("community:group_requests", slug=slug)
+
+
+@login_required
+@require_POST
+@rate_limited("post")
+def post_create(request, slug):
+    access = GroupAccess(request, slug)
+    access.require_member()
+    form = PostForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.create_post(
+            group=access.group, author=request.user, body=form.cleaned_data["body"], image=form.cleaned_data["image"]
+        )
+        messages.success(request, _("Your post has been published."))
+        return redirect(access.group)
+    return render(
+        request, "community/post_form.html", {"group": access.group, "form": form, "creating": True}, status=400
+    )
+
+
+def _post_in(access, pk):
+    access.require_content()
+    return get_object_or_404(_posts_for(Q(group=access.group), access.user), pk=pk)
+
+
+@login_required
+def post_detail(request, slug, pk):
+    access = GroupAccess(request, slug)
+    post = _post_in(access, pk)
+    comments = post.comments.filter(is_hidden=False).select_related("author").order_by("created_at", "pk")
+    return render(
+        request,
+        "community/post_detail.html",
+        {
+            "group": access.group,
+            "access": access,
+            "post": post,
+            "comments": paginate(request, comments, per_page=50),
+            "comment_form": CommentForm() if access.is_member else None,
+            "report_form": ReportForm(),
+            "can_delete": post.author_id == request.user.pk or access.can_manage,
+        },
+    )
+
+
+@login_required
+def post_edit(request, slug, pk):
+    access = GroupAccess(request, slug)
+    post = _post_in(access, pk)
+    if post.author_id != request.user.pk:
+        raise PermissionDenied
+    form = PostEditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        services.edit_post(post=post, by=request.user, body=form.cleaned_data["body"])
+        messages.success(request, _("Your post has been saved."))
+        return redirect(post)
+    return render(request, "community/post_form.html", {"group": access.group, "form": form, "post": post})
+
+
+@login_required
+@require_POST
+def post_delete(request, slug, pk):
+    access = GroupAccess(request, slug)
+    post = _post_in(access, pk)
+    services.delete_post(post=post, by=request.user)
+    messages.success(request, _("The post has been deleted."))
+    return redirect(access.group)
+
+
+@login_required
+@require_POST
+def post_react(request, slug, pk):
+    access = GroupAccess(request, slug)
+    post = _post_in(access, pk)
+    access.require_member()
+    if request.POST.get("kind") in Reaction.Kind.values:
+        services.toggle_reaction(post=post, user=request.user, kind=request.POST["kind"])
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(f"{target}#post-{post.pk}")
+    return redirect(access.group)
+
+
+@login_required
+@require_POST
+@rate_limited("comment")
+def comment_create(request, slug, pk):
+    access = GroupAccess(request, slug)
+    post = _post_in(access, pk)
+    access.require_member()
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.add_comment(post=post, author=request.user, body=form.cleaned_data["body"])
+        messages.success(request, _("Your comment has been published."))
+        return redirect(post)
+    comments = post.comments.filter(is_hidden=False).select_related("author")
+    return render(
+        request,
+        "community/post_detail.html",
+        {
+            "group": access.group,
+            "access": access,
+            "post": post,
+            "comments": paginate(request, comments, per_page=50),
+            "comment_form": form,
+            "report_form": ReportForm(),
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def comment_delete(request, slug, pk, comment_pk):
+    access = GroupAccess(request, slug)
+    post = _post_in(access, pk)
+    comment = get_object_or_404(Comment, pk=comment_pk, post=post)
+    services.delete_comment(comment=comment, by=request.user)
+    messages.success(request, _("The comment has been deleted."))
+    return redirect(post)
+
+
+@login_required
+@require_POST
+def content_report(request, slug, pk):
+    """Report a post (or, with comment=<id>, one of its comments) to the moderators."""
+    access = GroupAccess(request, slug)
+    post = _post_in(access, pk)
+    comment = None
+    if request.POST.get("comment"):
+        comment = get_object_or_404(Comment, pk=request.POST["comment"], post=post)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        services.report_content(
+            reporter=request.user,
+            reason=form.cleaned_data["reason"],
+            post=None if comment else post,
+            comment=comment,
+        )
+        messages.success(request, _("Thank you: the moderators will look at it."))
+    else:
+        messages.error(request, _("Please say briefly what is wrong."))
+    return redirect(post)
+
+
+@login_required
+def feed(request):
+    """Posts of every group the member belongs to."""
+    posts = _posts_for(Q(group__in=CommunityGroup.objects.of_member(request.user)), request.user)
+    return render(request, "community/feed.html", {"page": paginate(request, posts)})

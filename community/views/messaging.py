@@ -1,0 +1,329 @@
+"""Conversations, the live-update poll, blocks, notifications and the moderation queue."""
+
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import services
+from ..forms import MessageForm, NotificationSettingsForm, ReportForm
+from ..middleware import apply_user_preferences, cache_only
+from ..models import (
+    AuditEvent,
+    Conversation,
+    Message,
+    Notification,
+    NotificationSettings,
+    Participant,
+    Report,
+    User,
+)
+from ..ratelimit import rate_limited
+from ..services.messaging import access_key, version_key
+from .groups import paginate
+
+MESSAGES_PER_PAGE = 50
+
+
+@login_required
+def conversation_list(request):
+    own = Participant.objects.filter(conversation=OuterRef("pk"), user=request.user)
+    last_message = Message.objects.filter(conversation=OuterRef("pk"), is_hidden=False).order_by("-created_at", "-pk")
+    conversations = (
+        Conversation.objects.of_user(request.user)
+        .annotate(
+            my_last_read=Subquery(own.values("last_read_at")[:1]),
+            last_body=Subquery(last_message.values("body")[:1]),
+        )
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.active().select_related("user").order_by("user__display_name"),
+            )
+        )
+        .order_by("-last_message_at", "-pk")
+    )
+    page = paginate(request, conversations)
+    for conversation in page.object_list:
+        conversation.is_unread = bool(
+            conversation.last_message_at
+            and (conversation.my_last_read is None or conversation.my_last_read < conversation.last_message_at)
+        )
+    return render(request, "community/conversation_list.html", {"page": page})
+
+
+def _conversation_for(request, pk) -> tuple[Conversation, Participant]:
+    """The conversation and the member's seat; 404 for anyone who is not (or no longer) in it."""
+    seat = (
+        Participant.objects.active()
+        .select_related("conversation")
+        .filter(conversation_id=pk, user=request.user)
+        .first()
+    )
+    if seat is None:
+        raise Http404
+    return seat.conversation, seat
+
+
+def _messages_context(request, conversation, *, after: int | None = None):
+    """Messages (the newest page, or those after a given id), participants and read receipts."""
+    participants = list(
+        Participant.objects.active().filter(conversation=conversation).select_related("user").order_by("pk")
+    )
+    queryset = Message.objects.filter(conversation=conversation).select_related("sender")
+    if after is not None:
+        items = list(queryset.filter(pk__gt=after).order_by("created_at", "pk")[:MESSAGES_PER_PAGE])
+        has_older = False
+    else:
+        before = request.GET.get("before")
+        if before and before.isdigit():
+            queryset = queryset.filter(pk__lt=int(before))
+        newest = list(queryset.order_by("-created_at", "-pk")[: MESSAGES_PER_PAGE + 1])
+        has_older = len(newest) > MESSAGES_PER_PAGE
+        items = list(reversed(newest[:MESSAGES_PER_PAGE]))
+    others = [p for p in participants if p.user_id != request.user.pk]
+    own_last = next((m for m in reversed(items) if m.sender_id == request.user.pk), None)
+    if own_last is None and after is not None:  # a poll: the receipt is about the member's last message
+        own_last = (
+            Message.objects.filter(conversation=conversation, sender=request.user)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+    seen_by = []
+    if own_last is not None:
+        seen_by = [p.user for p in others if p.last_read_at and p.last_read_at >= own_last.created_at]
+    return {
+        "conversation": conversation,
+        "participants": participants,
+        "others": others,
+        "items": items,
+        "last_id": items[-1].pk if items else (after or ""),
+        "has_older": has_older,
+        "own_last": own_last,
+        "seen_by": seen_by,
+    }
+
+
+@login_required
+@never_cache
+def conversation_detail(request, pk):
+    conversation, _seat = _conversation_for(request, pk)
+    services.mark_conversation_read(conversation=conversation, user=request.user)
+    services.grant_poll_access(conversation_id=conversation.pk, user_id=request.user.pk)
+    # Read the version before the messages: a message committed in between bumps it again,
+    # so the next poll fetches it rather than missing it.
+    version = services.conversation_version(conversation.pk)
+    context = _messages_context(request, conversation)
+    context.update(form=MessageForm(), report_form=ReportForm(), version=version)
+    return render(request, "community/conversation_detail.html", context)
+
+
+@login_required
+@require_POST
+@rate_limited("message")
+def message_send(request, pk):
+    conversation, _seat = _conversation_for(request, pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            message = services.send_message(
+                conversation=conversation, sender=request.user, body=form.cleaned_data["body"]
+            )
+        except PermissionDenied:
+            form.add_error(None, _("You cannot send messages to this conversation."))
+        else:
+            if request.headers.get("x-requested-with") == "fetch":
+                return JsonResponse({"id": message.pk}, status=201)
+            return redirect(conversation)
+    if request.headers.get("x-requested-with") == "fetch":
+        return JsonResponse({"errors": [str(e) for errors in form.errors.values() for e in errors]}, status=400)
+    context = _messages_context(request, conversation)
+    context.update(form=form, report_form=ReportForm(), version=services.conversation_version(conversation.pk))
+    return render(request, "community/conversation_detail.html", context, status=400)
+
+
+@cache_only
+@require_GET
+def conversation_poll(request, pk):
+    """Conditional poll of an open conversation.
+
+    Fast path, zero SQL: the session (cached), the conversation's version and this member's
+    poll grant are read from the cache in one round trip; an unchanged version answers 304.
+    Anything else takes the slow path, which checks everything in the database again.
+    """
+    user_id = request.session.get(SESSION_KEY)
+    if user_id is None:
+        return HttpResponse(status=403)
+    keys = [version_key(pk), access_key(pk, int(user_id))]
+    found = cache.get_many(keys)
+    etag = request.headers.get("If-None-Match", "").strip('"W/')
+    if found.get(keys[1]) and keys[0] in found and str(found[keys[0]]) == etag:
+        response = HttpResponseNotModified()
+        response["ETag"] = f'"{etag}"'
+        response["Cache-Control"] = "no-cache, private"
+        return response
+    if not request.user.is_authenticated:
+        return HttpResponse(status=403)
+    apply_user_preferences(request)
+    conversation, _seat = _conversation_for(request, pk)
+    services.grant_poll_access(conversation_id=conversation.pk, user_id=request.user.pk)
+    services.mark_conversation_read(conversation=conversation, user=request.user)
+    version = services.conversation_version(conversation.pk)  # before the messages, as above
+    after = request.GET.get("after", "")
+    context = _messages_context(request, conversation, after=int(after) if after.isdigit() else 0)
+    html = render_to_string("community/_messages.html", context, request=request)
+    receipt = render_to_string("community/_receipt.html", context, request=request)
+    response = JsonResponse(
+        {
+            "html": html,
+            "receipt": receipt,
+            "last_id": context["items"][-1].pk if context["items"] else None,
+            "count": len(context["items"]),
+        }
+    )
+    response["ETag"] = f'"{version}"'
+    response["Cache-Control"] = "no-cache, private"
+    return response
+
+
+@login_required
+@rate_limited("message")
+def conversation_start(request, user_id=None):
+    """Write to a member (from their profile) or to a few (from a group's member list: ?to=…)."""
+    ids = (
+        [user_id]
+        if user_id
+        else [int(pk) for pk in request.GET.getlist("to") + request.POST.getlist("to") if pk.isdigit()]
+    )
+    recipients = list(
+        User.objects.filter(is_active=True, pk__in=ids).exclude(pk=request.user.pk).order_by("display_name")
+    )
+    if not recipients:
+        raise Http404
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation = services.start_conversation(
+                sender=request.user,
+                recipients=recipients,
+                body=form.cleaned_data["body"],
+                title=request.POST.get("title", "") if len(recipients) > 1 else "",
+            )
+        except PermissionDenied:
+            form.add_error(None, _("This member does not accept messages from you."))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(conversation)
+    return render(request, "community/conversation_start.html", {"recipients": recipients, "form": form})
+
+
+@login_required
+@require_POST
+def conversation_leave(request, pk):
+    conversation, _seat = _conversation_for(request, pk)
+    services.leave_conversation(conversation=conversation, user=request.user)
+    messages.success(request, _("You have left the conversation."))
+    return redirect("community:conversation_list")
+
+
+@login_required
+@require_POST
+def message_report(request, pk, message_pk):
+    conversation, _seat = _conversation_for(request, pk)
+    message = get_object_or_404(Message, pk=message_pk, conversation=conversation)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        services.report_content(reporter=request.user, reason=form.cleaned_data["reason"], message=message)
+        messages.success(request, _("Thank you: the moderators will look at it."))
+    else:
+        messages.error(request, _("Please say briefly what is wrong."))
+    return redirect(conversation)
+
+
+@login_required
+@require_POST
+def member_block(request, user_id):
+    member = get_object_or_404(User, pk=user_id)
+    if request.POST.get("action") == "unblock":
+        services.unblock_user(blocker=request.user, blocked=member)
+        messages.success(request, _("%(name)s can message you again.") % {"name": member.display_name})
+    else:
+        try:
+            services.block_user(blocker=request.user, blocked=member)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("%(name)s can no longer message you.") % {"name": member.display_name})
+    return redirect(member)
+
+
+@login_required
+def notification_list(request):
+    notifications = Notification.objects.for_recipient(request.user)
+    return render(request, "community/notification_list.html", {"page": paginate(request, notifications)})
+
+
+@login_required
+@require_POST
+def notification_read(request):
+    pk = request.POST.get("notification")
+    services.mark_notifications_read(user=request.user, notification_id=int(pk) if pk and pk.isdigit() else None)
+    target = request.POST.get("next", "")
+    if pk and target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("community:notification_list")
+
+
+@login_required
+def notification_settings(request):
+    instance = NotificationSettings.objects.filter(user=request.user).first() or NotificationSettings(user=request.user)
+    form = NotificationSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.update_notification_settings(
+            user=request.user, level=form.cleaned_data["level"], email_mode=form.cleaned_data["email_mode"]
+        )
+        messages.success(request, _("Your notification settings have been saved."))
+        return redirect("community:notification_settings")
+    return render(request, "community/notification_settings.html", {"form": form})
+
+
+@login_required
+def moderation_queue(request):
+    if not request.user.is_portal_staff:
+        raise PermissionDenied
+    status = request.GET.get("status", Report.Status.OPEN)
+    reports = (
+        Report.objects.filter(status=status if status in Report.Status.values else Report.Status.OPEN)
+        .select_related(
+            "reporter", "handled_by", "post__group", "post__author", "comment__author", "comment__post__group"
+        )
+        .select_related("message__sender")
+        .order_by("-created_at")
+    )
+    log = AuditEvent.objects.filter(event__startswith="community.moderation.").select_related("actor")[:20]
+    return render(
+        request,
+        "community/moderation_queue.html",
+        {"page": paginate(request, reports), "log": log, "status": status, "statuses": Report.Status.choices},
+    )
+
+
+@login_required
+@require_POST
+def moderation_decide(request, pk):
+    if not request.user.is_portal_staff:
+        raise PermissionDenied
+    report = get_object_or_404(Report, pk=pk)
+    hide = request.POST.get("action") == "hide"
+    services.moderate_report(report=report, by=request.user, hide=hide)
+    messages.success(request, _("The content has been hidden.") if hide else _("The content is visible again."))
+    return redirect("community:moderation_queue")

@@ -1,0 +1,514 @@
+"""Writes of the courses app: the publishing workflow, enrolment and waiting list, results,
+completion and blended-programme applications. Every function runs in one transaction and
+writes an audit entry; notifications and e-mails leave after commit (community.services.notify)."""
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from community import services as community_services
+from community.models import User
+
+from .models import (
+    AuditEntry,
+    Enrolment,
+    EnrolmentRefused,
+    InvalidTransition,
+    Module,
+    ModuleApproval,
+    ModuleOwner,
+    Programme,
+    ProgrammeApplication,
+)
+
+
+def record_event(event: str, *, actor=None, module=None, programme=None, subject=None, **data) -> AuditEntry:
+    return AuditEntry.objects.create(
+        event=event, actor=actor, module=module, programme=programme, subject=subject, data=data
+    )
+
+
+def _lock_module(module: Module) -> Module:
+    return Module.objects.select_for_update().get(pk=module.pk)
+
+
+# -- publishing workflow -------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_module_for_review(*, module: Module, by: User) -> Module:
+    """Move a draft to review and ask every co-owner for approval (one approval row each)."""
+    module = _lock_module(module)
+    if not module.can_be_edited_by(by):
+        raise PermissionDenied
+    if not module.can_move_to(Module.Status.IN_REVIEW):
+        raise InvalidTransition(_("Only a draft can be submitted for review."))
+    if not module.partner_universities.exclude(pk=module.lead_university_id).exists():
+        raise InvalidTransition(_("A module needs at least one partner university besides the lead university."))
+    owners = list(module.owners.values_list("user_id", flat=True))
+    if not owners:
+        raise InvalidTransition(_("A module needs at least one co-owner."))
+    module.approvals.all().delete()
+    ModuleApproval.objects.bulk_create([ModuleApproval(module=module, owner_id=pk) for pk in owners])
+    module.status = Module.Status.IN_REVIEW
+    module.save(update_fields=["status", "updated_at"])
+    record_event("courses.module.submitted", actor=by, module=module)
+    for owner in User.objects.filter(pk__in=owners).exclude(pk=by.pk):
+        community_services.notify(
+            recipient=owner,
+            event="courses.module.review_requested",
+            message=_("%(actor)s asks you to approve the module “%(module)s” for publishing."),
+            params={"actor": by, "module": module},
+            url=module.get_absolute_url(),
+            actor=by,
+        )
+    return module
+
+
+@transaction.atomic
+def approve_module(*, module: Module, by: User) -> Module:
+    """Record one co-owner's approval; the last approval publishes the module. Safe to repeat."""
+    module = _lock_module(module)
+    if module.status != Module.Status.IN_REVIEW:
+        raise InvalidTransition(_("Only a module in review can be approved."))
+    approval = module.approvals.filter(owner=by).first()
+    if approval is None or not module.is_owned_by(by):
+        raise PermissionDenied
+    if approval.approved_at is None:
+        approval.approved_at = timezone.now()
+        approval.save(update_fields=["approved_at"])
+        record_event("courses.module.approved", actor=by, module=module)
+    # A co-owner added after the review began has no approval row yet: publishing waits for them.
+    owners = set(module.owners.values_list("user_id", flat=True))
+    approved = set(module.approvals.filter(approved_at__isnull=False).values_list("owner_id", flat=True))
+    if owners <= approved:
+        _publish(module, by=by)
+    return module
+
+
+def _publish(module: Module, *, by: User) -> None:
+    module.status = Module.Status.PUBLISHED
+    module.published_at = timezone.now()
+    module.save(update_fields=["status", "published_at", "updated_at"])
+    ensure_module_groups(module=module)
+    record_event("courses.module.published", actor=by, module=module)
+
+
+@transaction.atomic
+def note_module_edited(*, module: Module, by: User) -> None:
+    """Content or co-owners changed during review: every co-owner approves the new version again."""
+    module = _lock_module(module)
+    if module.status != Module.Status.IN_REVIEW:
+        return
+    module.approvals.update(approved_at=None)
+    owners = module.owners.values_list("user_id", flat=True)
+    ModuleApproval.objects.bulk_create(
+        [ModuleApproval(module=module, owner_id=pk) for pk in owners], ignore_conflicts=True
+    )
+    module.approvals.exclude(owner_id__in=owners).delete()
+    record_event("courses.module.approvals_reset", actor=by, module=module)
+
+
+@transaction.atomic
+def return_module_to_draft(*, module: Module, by: User) -> Module:
+    """Take a module out of review (or out of the archive); approvals given so far are dropped."""
+    module = _lock_module(module)
+    if not module.can_be_edited_by(by):
+        raise PermissionDenied
+    if module.status not in (Module.Status.IN_REVIEW, Module.Status.ARCHIVED):
+        raise InvalidTransition(_("Only a module in review or archived can go back to draft."))
+    module.approvals.all().delete()
+    module.status = Module.Status.DRAFT
+    module.save(update_fields=["status", "updated_at"])
+    record_event("courses.module.returned_to_draft", actor=by, module=module)
+    return module
+
+
+@transaction.atomic
+def archive_module(*, module: Module, by: User) -> Module:
+    module = _lock_module(module)
+    if not module.can_be_edited_by(by):
+        raise PermissionDenied
+    if not module.can_move_to(Module.Status.ARCHIVED):
+        raise InvalidTransition(_("This module is archived already."))
+    module.status = Module.Status.ARCHIVED
+    module.save(update_fields=["status", "updated_at"])
+    record_event("courses.module.archived", actor=by, module=module)
+    return module
+
+
+def ensure_module_groups(*, module: Module) -> Module:
+    """Create the module's community group and alumni group (idempotent on their slugs)."""
+    from community.models import CommunityGroup
+
+    changed = []
+    if module.group_id is None:
+        module.group = community_services.create_group(
+            name_en=module.title_en,
+            name_ja=module.title_ja or "",
+            description_en=module.summary_en,
+            description_ja=module.summary_ja or "",
+            category=CommunityGroup.Category.PROGRAMME,
+            join_policy="invite",
+            visibility="public",
+            slug=f"module-{module.slug}"[:80],
+        )
+        changed.append("group")
+    if module.alumni_group_id is None:
+        module.alumni_group = community_services.create_group(
+            name_en=f"{module.title_en} – alumni",
+            name_ja=f"{module.title_ja or module.title_en} – 修了生",
+            description_en=module.summary_en,
+            description_ja=module.summary_ja or "",
+            category=CommunityGroup.Category.PROGRAMME,
+            join_policy="invite",
+            visibility="public",
+            slug=f"module-{module.slug}-alumni"[:80],
+        )
+        changed.append("alumni_group")
+    if changed:
+        module.save(update_fields=changed)
+    owners = User.objects.filter(owned_modules__module=module)
+    for owner in owners:
+        community_services.add_member(group=module.group, user=owner, role="admin")
+    return module
+
+
+def add_co_owner(*, module: Module, user: User) -> ModuleOwner:
+    owner, _created = ModuleOwner.objects.get_or_create(module=module, user=user)
+    return owner
+
+
+# -- enrolment ------------------------------------------------------------------------------
+
+
+def _refuse_unless_open(module: Module, existing: Enrolment | None) -> None:
+    if module.status != Module.Status.PUBLISHED:
+        raise EnrolmentRefused(_("This module is not open for enrolment."), code="not_published")
+    if existing is not None and existing.status in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED):
+        raise EnrolmentRefused(_("You are already enrolled in this module."), code="twice")
+    if existing is not None and existing.status == Enrolment.Status.WAITLISTED:
+        raise EnrolmentRefused(_("You are already on the waiting list of this module."), code="twice")
+    now = timezone.now()
+    if now < module.enrolment_opens_at:
+        raise EnrolmentRefused(_("Enrolment for this module has not opened yet."), code="window")
+    if now > module.enrolment_closes_at:
+        raise EnrolmentRefused(_("Enrolment for this module has closed."), code="window")
+
+
+def _set_status(enrolment: Enrolment | None, *, module: Module, learner: User, status: str) -> Enrolment:
+    now = timezone.now()
+    if enrolment is None:
+        enrolment = Enrolment(module=module, learner=learner)
+    enrolment.status = status
+    if status == Enrolment.Status.ENROLLED:
+        enrolment.enrolled_at = now
+    if status == Enrolment.Status.WAITLISTED:
+        enrolment.waitlisted_at = now
+    enrolment.save()
+    return enrolment
+
+
+@transaction.atomic
+def enrol_learner(*, module: Module, learner: User) -> Enrolment:
+    """Take a seat and join the module's group. Raises EnrolmentRefused (code "full" when no seat is left)."""
+    # Race: two learners asking for the last seat at the same moment would both count one free
+    # seat. The row lock on the module serialises enrolments of one module, so the count is exact.
+    module = _lock_module(module)
+    existing = Enrolment.objects.filter(module=module, learner=learner).first()
+    _refuse_unless_open(module, existing)
+    if module.enrolments.enrolled().count() >= module.seats:
+        raise EnrolmentRefused(
+            _("This module is full. You can join the waiting list and get a seat when one frees up."), code="full"
+        )
+    enrolment = _set_status(existing, module=module, learner=learner, status=Enrolment.Status.ENROLLED)
+    if module.group_id:
+        community_services.add_member(group=module.group, user=learner)
+    record_event("courses.enrolment.enrolled", actor=learner, module=module, subject=learner)
+    return enrolment
+
+
+@transaction.atomic
+def join_waiting_list(*, module: Module, learner: User) -> Enrolment:
+    """Queue for a seat; when a seat is free right now, enrol instead."""
+    module = _lock_module(module)
+    existing = Enrolment.objects.filter(module=module, learner=learner).first()
+    _refuse_unless_open(module, existing)
+    if module.enrolments.enrolled().count() < module.seats:
+        return enrol_learner(module=module, learner=learner)
+    enrolment = _set_status(existing, module=module, learner=learner, status=Enrolment.Status.WAITLISTED)
+    record_event("courses.enrolment.waitlisted", actor=learner, module=module, subject=learner)
+    return enrolment
+
+
+@transaction.atomic
+def withdraw_enrolment(*, module: Module, learner: User) -> Enrolment:
+    """Give up a seat (or a place on the waiting list); the first learner waiting moves up."""
+    module = _lock_module(module)
+    enrolment = Enrolment.objects.filter(module=module, learner=learner).active().first()
+    if enrolment is None:
+        raise EnrolmentRefused(_("You are not enrolled in this module."), code="not_enrolled")
+    had_seat = enrolment.status == Enrolment.Status.ENROLLED
+    enrolment.status = Enrolment.Status.WITHDRAWN
+    enrolment.save(update_fields=["status", "updated_at"])
+    if module.group_id:
+        community_services.remove_member(group=module.group, user=learner)
+    record_event("courses.enrolment.withdrawn", actor=learner, module=module, subject=learner)
+    if had_seat:
+        promote_waiting_learners(module=module)
+    return enrolment
+
+
+def promote_waiting_learners(*, module: Module) -> list[Enrolment]:
+    """Give free seats to the waiting list in order and e-mail each promoted learner.
+
+    The caller holds the module's row lock (seats are counted under it)."""
+    free = module.seats - module.enrolments.enrolled().count()
+    if free <= 0:
+        return []
+    promoted = list(module.enrolments.waitlisted().select_related("learner")[:free])
+    now = timezone.now()
+    for enrolment in promoted:
+        enrolment.status = Enrolment.Status.ENROLLED
+        enrolment.enrolled_at = now
+        enrolment.save(update_fields=["status", "enrolled_at", "updated_at"])
+        if module.group_id:
+            community_services.add_member(group=module.group, user=enrolment.learner)
+        record_event("courses.enrolment.promoted", module=module, subject=enrolment.learner)
+        community_services.notify(
+            recipient=enrolment.learner,
+            event="courses.enrolment.promoted",
+            message=_("A seat has freed up: you are now enrolled in “%(module)s”."),
+            params={"module": module},
+            url=module.get_absolute_url(),
+            group=module.group,
+        )
+    return promoted
+
+
+@transaction.atomic
+def fill_free_seats(*, module: Module) -> list[Enrolment]:
+    """After the seat count was raised: promote from the waiting list. Safe to repeat."""
+    module = _lock_module(module)
+    if module.status != Module.Status.PUBLISHED:
+        return []
+    return promote_waiting_learners(module=module)
+
+
+# -- results and completion -----------------------------------------------------------------
+
+
+@dataclass
+class ResultRow:
+    line: int
+    enrolment: Enrolment
+    attendance: Decimal
+    grade: Decimal
+
+
+@dataclass
+class RowError:
+    line: int
+    reason: str
+
+
+def _percent(raw: str):
+    try:
+        value = Decimal(raw.strip().replace(",", "."))
+    except (InvalidOperation, AttributeError):
+        return None
+    if not value.is_finite() or value < 0 or value > 100:
+        return None
+    return value.quantize(Decimal("0.1"))
+
+
+def parse_results_csv(*, module: Module, data: bytes) -> tuple[list[ResultRow], list[RowError]]:
+    """Read `email,attendance,grade` rows; every bad row is reported with its line and reason."""
+    errors: list[RowError] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [RowError(1, _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."))]
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        return [], [RowError(1, _("The file is empty."))]
+    header = [h.strip().lower() for h in header]
+    if header[:3] != ["email", "attendance", "grade"]:
+        return [], [RowError(1, _("The first line must be the header: email,attendance,grade"))]
+    enrolments = {
+        e.learner.email.lower(): e
+        for e in module.enrolments.filter(
+            status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
+        ).select_related("learner")
+    }
+    rows: list[ResultRow] = []
+    seen = set()
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) < 3:
+            errors.append(RowError(line, _("Three values are needed: email, attendance and grade.")))
+            continue
+        email = cells[0].strip().lower()
+        enrolment = enrolments.get(email)
+        attendance, grade = _percent(cells[1]), _percent(cells[2])
+        if enrolment is None:
+            errors.append(RowError(line, _("%(email)s is not enrolled in this module.") % {"email": email or "—"}))
+        elif email in seen:
+            errors.append(RowError(line, _("%(email)s appears more than once.") % {"email": email}))
+        elif attendance is None:
+            errors.append(RowError(line, _("Attendance must be a number from 0 to 100.")))
+        elif grade is None:
+            errors.append(RowError(line, _("The grade must be a number from 0 to 100.")))
+        else:
+            rows.append(ResultRow(line, enrolment, attendance, grade))
+        seen.add(email)
+    if not rows and not errors:
+        errors.append(RowError(2, _("The file has no result rows.")))
+    return rows, errors
+
+
+@transaction.atomic
+def record_results(*, module: Module, results: list[tuple[Enrolment, Decimal, Decimal]], by: User) -> list[Enrolment]:
+    """Save attendance and grades; learners who meet the completion rule are completed (see complete_enrolment)."""
+    module = _lock_module(module)
+    if not module.can_be_edited_by(by):
+        raise PermissionDenied
+    completed = []
+    for enrolment, attendance, grade in results:
+        if enrolment.module_id != module.pk:
+            raise PermissionDenied
+        enrolment.attendance_percent = attendance
+        enrolment.grade = grade
+        enrolment.save(update_fields=["attendance_percent", "grade", "updated_at"])
+        record_event(
+            "courses.enrolment.result_recorded",
+            actor=by,
+            module=module,
+            subject=enrolment.learner,
+            attendance=str(attendance),
+            grade=str(grade),
+        )
+        if enrolment.status == Enrolment.Status.ENROLLED and module.meets_completion_rule(
+            attendance=attendance, grade=grade
+        ):
+            complete_enrolment(enrolment=enrolment, module=module, by=by)
+            completed.append(enrolment)
+    return completed
+
+
+def complete_enrolment(*, enrolment: Enrolment, module: Module, by: User) -> Enrolment:
+    """Mark complete, move the learner to the alumni group and ask for the module's credential
+    in this same transaction (credentials completes the award in the background)."""
+    enrolment.status = Enrolment.Status.COMPLETED
+    enrolment.completed_at = timezone.now()
+    enrolment.save(update_fields=["status", "completed_at", "updated_at"])
+    if module.group_id:
+        community_services.remove_member(group=module.group, user=enrolment.learner)
+    if module.alumni_group_id:
+        community_services.add_member(group=module.alumni_group, user=enrolment.learner)
+    record_event("courses.enrolment.completed", actor=by, module=module, subject=enrolment.learner)
+    if module.achievement_id:
+        request_award(enrolment=enrolment, module=module, by=by)
+    return enrolment
+
+
+def request_award(*, enrolment: Enrolment, module: Module, by: User):
+    """The seam to the credentials app: one award per (learner, achievement), pending until its task runs."""
+    from credentials.services import award_achievement
+
+    return award_achievement(
+        recipient=enrolment.learner,
+        achievement=module.achievement,
+        evidence=module.get_absolute_url(),
+        awarded_by=by,
+    )
+
+
+# -- blended programmes -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_to_programme(
+    *, programme: Programme, applicant: User, motivation: str, needs_housing=False, needs_visa_letter=False
+) -> ProgrammeApplication:
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if not programme.accepts_applications():
+        raise EnrolmentRefused(_("This programme does not accept applications any more."), code="closed")
+    if ProgrammeApplication.objects.filter(programme=programme, applicant=applicant).exists():
+        raise EnrolmentRefused(_("You have already applied to this programme."), code="twice")
+    application = ProgrammeApplication.objects.create(
+        programme=programme,
+        applicant=applicant,
+        motivation=motivation,
+        needs_housing=needs_housing and programme.housing_support,
+        needs_visa_letter=needs_visa_letter and programme.visa_letter,
+    )
+    record_event("courses.programme.applied", actor=applicant, programme=programme, subject=applicant)
+    return application
+
+
+@transaction.atomic
+def decide_application(*, application: ProgrammeApplication, status: str, by: User) -> ProgrammeApplication:
+    """Staff accept or waitlist an application; the applicant is notified. Raises InvalidTransition when full."""
+    if not by.is_portal_staff:
+        raise PermissionDenied
+    # Race: two staff accepting the last two applications at once; the programme row lock
+    # serialises decisions so that accepted applications never exceed the seats.
+    programme = Programme.objects.select_for_update().get(pk=application.programme_id)
+    application = ProgrammeApplication.objects.select_for_update().get(pk=application.pk)
+    if status not in (ProgrammeApplication.Status.ACCEPTED, ProgrammeApplication.Status.WAITLISTED):
+        raise InvalidTransition(_("Staff can only accept an application or put it on the waiting list."))
+    if application.status == ProgrammeApplication.Status.WITHDRAWN:
+        raise InvalidTransition(_("The applicant has withdrawn this application."))
+    if application.status == status:
+        return application
+    if status == ProgrammeApplication.Status.ACCEPTED:
+        taken = programme.applications.filter(status=ProgrammeApplication.Status.ACCEPTED).count()
+        if taken >= programme.seats:
+            raise InvalidTransition(
+                _("Every seat of this programme is taken: put the application on the waiting list.")
+            )
+    application.status = status
+    application.decided_by = by
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decided_by", "decided_at"])
+    record_event(f"courses.programme.{status}", actor=by, programme=programme, subject=application.applicant)
+    message = (
+        _("Your application to “%(programme)s” has been accepted.")
+        if status == ProgrammeApplication.Status.ACCEPTED
+        else _("Your application to “%(programme)s” is on the waiting list.")
+    )
+    community_services.notify(
+        recipient=application.applicant,
+        event=f"courses.programme.{status}",
+        message=message,
+        params={"programme": programme},
+        url=programme.get_absolute_url(),
+        actor=by,
+    )
+    return application
+
+
+@transaction.atomic
+def withdraw_application(*, programme: Programme, applicant: User) -> ProgrammeApplication:
+    application = (
+        ProgrammeApplication.objects.select_for_update()
+        .filter(programme=programme, applicant=applicant)
+        .exclude(status=ProgrammeApplication.Status.WITHDRAWN)
+        .first()
+    )
+    if application is None:
+        raise EnrolmentRefused(_("You have no application to this programme."), code="not_applied")
+    application.status = ProgrammeApplication.Status.WITHDRAWN
+    application.save(update_fields=["status"])
+    record_event("courses.programme.withdrawn", actor=applicant, programme=programme, subject=applicant)
+    return application
