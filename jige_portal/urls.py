@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from community import views as community_views
@@ -10,8 +11,8 @@ from . import views
 
 # The admin signs in through allauth, with its rate limits and e-mail verification.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "JIGE Portal"
-admin.site.site_title = "JIGE Portal"
+admin.site.site_header = _("JIGE Portal")
+admin.site.site_title = _("JIGE Portal")
 
 urlpatterns = [
     path("", community_views.home, name="home"),

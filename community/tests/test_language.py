@@ -78,3 +78,9 @@ def test_empty_choices_are_labelled_in_japanese(client, student):
     html = client.get(reverse("community:profile_edit")).content.decode()
     assert "- 選択してください -" in html
     assert "Select an option" not in html
+
+
+@pytest.mark.django_db
+def test_admin_header_is_translated(client, staff_member):
+    client.force_login(staff_member)  # prefers Japanese
+    assert "JIGEポータル" in client.get(reverse("admin:index")).content.decode()

@@ -23,7 +23,7 @@ def _png(size=(64, 64), colour=(10, 77, 140, 255), kind="PNG"):
 def _ink(png_bytes) -> int:
     """How many pixels are not white or transparent in the badge's inner disc."""
     image = Image.open(io.BytesIO(png_bytes)).convert("RGBA").crop((120, 180, 392, 330))
-    return sum(1 for pixel in image.getdata() if pixel[3] and pixel[:3] != (255, 255, 255))
+    return sum(1 for pixel in image.get_flattened_data() if pixel[3] and pixel[:3] != (255, 255, 255))
 
 
 def test_generated_badge_is_a_512_png_with_the_name_drawn():
