@@ -1,6 +1,6 @@
 """Writes of the community app that span models or have side effects.
 
-`community.services.<name>` is the import path for every service (see CONTRACTS.md).
+`community.services.<name>` is the import path for every service, whichever module holds it.
 """
 
 from .core import (

@@ -1,6 +1,6 @@
 """Open Badges 3.0 / Verifiable Credentials 2.0 signing and verification for the portal.
 
-A self-contained library: no models, no database. See /work/tools/README_openbadges.md.
+A self-contained library: no models, no database. See "Open Badges 3.0" in README.md.
 """
 
 from .baking import bake_png, extract_credential
