@@ -15,6 +15,7 @@ from .models import (
     Profile,
     User,
 )
+from .widgets import ListSelect, choices_from
 
 
 class SignupForm(forms.Form):
@@ -129,20 +130,25 @@ class GroupForm(forms.ModelForm):
 
 class FinderForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    category = forms.ChoiceField(label=_("Category"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=ListSelect)
     organization = forms.ModelChoiceField(
         label=_("University or organization"),
         required=False,
         queryset=Organization.objects.filter(is_active=True),
         empty_label=_("All"),
+        widget=ListSelect,
     )
     language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=[("", _("Any")), ("en", _("English")), ("ja", _("Japanese"))]
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Any")), ("en", _("English")), ("ja", _("Japanese"))],
+        widget=ListSelect,
     )
     phase = forms.ChoiceField(
         label=_("Stay in Japan"),
         required=False,
         choices=[("", _("Any time")), ("mine", _("My phase")), *Phase.choices],
+        widget=ListSelect,
     )
 
     def __init__(self, *args, **kwargs):
@@ -153,6 +159,8 @@ class FinderForm(forms.Form):
             *CommunityGroup.Category.choices,
             *[(f"extra-{category.slug}", category.name) for category in GroupCategory.objects.all()],
         ]
+        organization = self.fields["organization"]
+        organization.widget.choices = choices_from(organization.queryset, "name", organization.empty_label)
 
 
 class PostForm(TextInputMixin, forms.Form):

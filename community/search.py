@@ -8,9 +8,10 @@ Japanese has no spaces between words, so CJK runs are indexed as overlapping cha
 bigrams (東京都 → 東京 京都, plus the last character alone so that a one-character query
 still matches): any word of two or more characters is then found as the AND of its bigrams.
 Latin words and numbers are lower-cased after NFKC (full-width Ｔｏｋｙｏ → tokyo) and
-matched by prefix. On PostgreSQL the column is searched through a GIN index on
-`to_tsvector('simple', search_text)` (see `SearchIndex`); on SQLite (`make run`) through
-AND-ed `icontains`.
+matched by prefix. On PostgreSQL the column's tsvector is stored beside it in a generated
+column with a GIN index (see `SearchVector`): a filter that also uses another index then
+rechecks stored vectors instead of parsing every candidate's text again. On SQLite (`make run`)
+the search is AND-ed `icontains`.
 """
 
 import unicodedata
@@ -104,11 +105,11 @@ def apply_search(queryset: models.QuerySet, query: str, field: str = "search_tex
         # Tokens hold only letters and digits (see _runs), so they cannot break the tsquery
         # syntax; they are still quoted, and the whole string is a bound parameter.
         tsquery = " & ".join(f"'{token}'" + (":*" if prefix else "") for token, prefix in tokens)
-        column = connection.ops.quote_name(queryset.model._meta.get_field(field).column)
+        column = connection.ops.quote_name(vector_column(queryset.model._meta.get_field(field).column))
         table = connection.ops.quote_name(queryset.model._meta.db_table)
         return queryset.filter(
             RawSQL(
-                f"to_tsvector('simple'::regconfig, {table}.{column}) @@ to_tsquery('simple'::regconfig, %s)",
+                f"{table}.{column} @@ to_tsquery('simple'::regconfig, %s)",
                 [tsquery],
                 output_field=models.BooleanField(),
             )
@@ -116,6 +117,10 @@ def apply_search(queryset: models.QuerySet, query: str, field: str = "search_tex
     for token, _prefix in tokens:
         queryset = queryset.filter(**{f"{field}__icontains": token})
     return queryset
+
+
+def vector_column(column: str) -> str:
+    return f"{column.removesuffix('_text')}_vector"
 
 
 class SearchIndex(Operation):
@@ -161,3 +166,51 @@ class SearchIndex(Operation):
 
     def describe(self):
         return f"Full-text GIN index on {self.model_name}.{self.column} (PostgreSQL only)"
+
+
+class SearchVector(Operation):
+    """Migration operation, PostgreSQL only: a stored generated column
+    `<name>_vector = to_tsvector('simple', <name>_text)` with a GIN index, replacing the
+    expression index of `SearchIndex`. Not a model field: Django never writes it.
+    Usage: `SearchVector("communitygroup", "search_text")`.
+    """
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, model_name: str, column: str = "search_text"):
+        self.model_name = model_name
+        self.column = column
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, [self.model_name, self.column], {}
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table = to_state.apps.get_model(app_label, self.model_name)._meta.db_table
+        quote = schema_editor.quote_name
+        vector = vector_column(self.column)
+        schema_editor.execute(
+            f"ALTER TABLE {quote(table)} ADD COLUMN IF NOT EXISTS {quote(vector)} tsvector "
+            f"GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, {quote(self.column)})) STORED"
+        )
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {quote(f'{table[:40]}_{vector[:14]}_gin')} "
+            f"ON {quote(table)} USING gin ({quote(vector)})"
+        )
+        schema_editor.execute(f"DROP INDEX IF EXISTS {quote(f'{table[:40]}_{self.column[:12]}_fts')}")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        SearchIndex(self.model_name, self.column).database_forwards(app_label, schema_editor, from_state, to_state)
+        table = from_state.apps.get_model(app_label, self.model_name)._meta.db_table
+        quote = schema_editor.quote_name
+        schema_editor.execute(f"ALTER TABLE {quote(table)} DROP COLUMN IF EXISTS {quote(vector_column(self.column))}")
+
+    def describe(self):
+        return f"Stored tsvector with a GIN index for {self.model_name}.{self.column} (PostgreSQL only)"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from community.choices import FieldOfStudy
 from community.models import Organization
 from community.search import apply_search
+from community.widgets import ListSelect, choices_from
 
 from .models import Enrolment, InstructionLanguage, Level, Modality, Module, Programme, Term
 
@@ -20,32 +21,47 @@ class CatalogueFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title or topic, e.g. 東京 or energy")}),
     )
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=_any(_("Any level")) + Level.choices)
+    level = forms.ChoiceField(
+        label=_("Level"), required=False, widget=ListSelect, choices=_any(_("Any level")) + Level.choices
+    )
     discipline = forms.ChoiceField(
-        label=_("Discipline"), required=False, choices=_any(_("Any discipline")) + FieldOfStudy.choices
+        label=_("Discipline"),
+        required=False,
+        widget=ListSelect,
+        choices=_any(_("Any discipline")) + FieldOfStudy.choices,
     )
     language = forms.ChoiceField(
         label=_("Language of instruction"),
         required=False,
+        widget=ListSelect,
         choices=_any(_("Any language")) + [c for c in InstructionLanguage.choices if c[0] != "en_ja"],
     )
     modality = forms.ChoiceField(
-        label=_("Modality"), required=False, choices=_any(_("Any modality")) + Modality.choices
+        label=_("Modality"), required=False, widget=ListSelect, choices=_any(_("Any modality")) + Modality.choices
     )
-    term = forms.ChoiceField(label=_("Term"), required=False, choices=_any(_("Any term")) + Term.choices)
+    term = forms.ChoiceField(
+        label=_("Term"), required=False, widget=ListSelect, choices=_any(_("Any term")) + Term.choices
+    )
     credit = forms.ChoiceField(
         label=_("Credit"),
         required=False,
+        widget=ListSelect,
         choices=[("", _("With or without credit")), ("yes", _("Credit-bearing")), ("no", _("Without credit"))],
     )
     university = forms.ModelChoiceField(
-        label=_("University"), required=False, queryset=Organization.objects.none(), empty_label=_("Any university")
+        label=_("University"),
+        required=False,
+        queryset=Organization.objects.none(),
+        empty_label=_("Any university"),
+        widget=ListSelect,
     )
     seats = forms.BooleanField(label=_("Only modules with seats left"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["university"].queryset = Organization.objects.universities().filter(is_active=True)
+        university = self.fields["university"]
+        university.queryset = Organization.objects.universities().filter(is_active=True)
+        university.widget.choices = choices_from(university.queryset, "name", university.empty_label)
 
     def filter(self, queryset):
         if not self.is_valid():

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from community.choices import FieldOfStudy, Prefecture
+from community.widgets import ListSelect
 
 from .models import Application, Evaluation, OutcomeSurvey, Posting, WorkEligibility
 from .pdf import MAX_CV_BYTES, validate_pdf
@@ -14,23 +15,34 @@ class PostingFilterForm(forms.Form):
     DURATIONS = {"1-3": (1, 3), "4-6": (4, 6), "7-12": (7, 12)}
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    mode = forms.ChoiceField(label=_("Mode"), required=False, choices=[("", _("Any"))] + Posting.Mode.choices)
-    prefecture = forms.ChoiceField(label=_("Prefecture"), required=False, choices=[("", _("Any"))] + Prefecture.choices)
+    mode = forms.ChoiceField(
+        label=_("Mode"), required=False, widget=ListSelect, choices=[("", _("Any"))] + Posting.Mode.choices
+    )
+    prefecture = forms.ChoiceField(
+        label=_("Prefecture"), required=False, widget=ListSelect, choices=[("", _("Any"))] + Prefecture.choices
+    )
     duration = forms.ChoiceField(
         label=_("Duration"),
         required=False,
+        widget=ListSelect,
         choices=[("", _("Any")), ("1-3", _("1–3 months")), ("4-6", _("4–6 months")), ("7-12", _("7–12 months"))],
     )
     paid = forms.ChoiceField(
-        label=_("Pay"), required=False, choices=[("", _("Any")), ("yes", _("Paid")), ("no", _("Unpaid"))]
+        label=_("Pay"),
+        required=False,
+        widget=ListSelect,
+        choices=[("", _("Any")), ("yes", _("Paid")), ("no", _("Unpaid"))],
     )
     jlpt = forms.ChoiceField(
         label=_("My Japanese level"),
         required=False,
+        widget=ListSelect,
         choices=[("", _("Any"))] + Posting.JLPT.choices,
         help_text=_("Shows internships that ask for this level or less."),
     )
-    field = forms.ChoiceField(label=_("Field"), required=False, choices=[("", _("Any"))] + FieldOfStudy.choices)
+    field = forms.ChoiceField(
+        label=_("Field"), required=False, widget=ListSelect, choices=[("", _("Any"))] + FieldOfStudy.choices
+    )
 
     def filter(self, queryset):
         if not self.is_valid():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -36,9 +36,8 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(day)
 
 
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Files that must never be reachable under MEDIA_URL (CVs): served only by permission-checked views.
+class PrivateDirectory(FileSystemStorage):
+    """CVs on a disk: INTERNSHIPS_PRIVATE_ROOT, or "private" beside MEDIA_ROOT.
 
     The location is read at each use, so that a changed setting (tests, deployments) is followed.
     """
@@ -59,10 +58,67 @@ class PrivateStorage(FileSystemStorage):
     def base_url(self):
         return None
 
+
+@deconstructible
+class PrivateStorage(Storage):
+    """Files that must never be reachable under MEDIA_URL (CVs): served only by permission-checked views.
+
+    They go to the "private" entry of STORAGES when the settings define one (a private prefix of
+    the media bucket), else to a `PrivateDirectory`. The backend is looked up at each use, so that
+    changed settings are followed and migrations see one storage whatever the deployment.
+    """
+
+    base_url = None
+
+    def backend(self) -> Storage:
+        if "private" in settings.STORAGES:
+            return storages["private"]
+        return _private_directory
+
     def url(self, name):
         raise ValueError("Private files have no public URL; serve them through a permission-checked view.")
 
+    def open(self, name, mode="rb"):
+        return self.backend().open(name, mode)
 
+    def save(self, name, content, max_length=None):
+        return self.backend().save(name, content, max_length=max_length)
+
+    def generate_filename(self, filename):
+        return self.backend().generate_filename(filename)
+
+    def get_valid_name(self, name):
+        return self.backend().get_valid_name(name)
+
+    def get_available_name(self, name, max_length=None):
+        return self.backend().get_available_name(name, max_length=max_length)
+
+    def path(self, name):
+        return self.backend().path(name)
+
+    def delete(self, name):
+        return self.backend().delete(name)
+
+    def exists(self, name):
+        return self.backend().exists(name)
+
+    def listdir(self, path):
+        return self.backend().listdir(path)
+
+    def size(self, name):
+        return self.backend().size(name)
+
+    def get_accessed_time(self, name):
+        return self.backend().get_accessed_time(name)
+
+    def get_created_time(self, name):
+        return self.backend().get_created_time(name)
+
+    def get_modified_time(self, name):
+        return self.backend().get_modified_time(name)
+
+
+_private_directory = PrivateDirectory()
 private_storage = PrivateStorage()
 
 

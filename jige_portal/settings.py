@@ -173,8 +173,50 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Uploads (avatars, logos, covers, badge images) go to MEDIA_ROOT, which must then be a disk
+# shared by every app server and worker; or, with MEDIA_S3_BUCKET, to S3-compatible object storage.
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    _media_s3 = {
+        "bucket_name": MEDIA_S3_BUCKET,
+        "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env("MEDIA_S3_REGION", default="") or None,
+        # Empty: boto3 finds credentials itself (AWS_* variables, the machine's or pod's role).
+        "access_key": env("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+        "addressing_style": env("MEDIA_S3_ADDRESSING_STYLE", default="") or None,
+        # Like FileSystemStorage, never replace an existing object: a name taken gets a suffix.
+        "file_overwrite": False,
+    }
+    _media_prefix = env("MEDIA_S3_PREFIX", default="media").strip("/")
+    _private_prefix = env("MEDIA_S3_PRIVATE_PREFIX", default="private").strip("/")
+    # Public read is granted on the media prefix; the CVs' prefix must not fall inside it.
+    if not _media_prefix or not _private_prefix or (_private_prefix + "/").startswith(_media_prefix + "/"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "MEDIA_S3_PREFIX and MEDIA_S3_PRIVATE_PREFIX must be two separate, non-empty prefixes."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_media_s3,
+            "location": _media_prefix,
+            # Media are public, as under /media/: plain URLs that pages, caches and signed credentials
+            # can keep. Signed URLs (MEDIA_S3_QUERYSTRING_AUTH=1) expire, so credentials would break.
+            "querystring_auth": env.bool("MEDIA_S3_QUERYSTRING_AUTH", default=False),
+            "querystring_expire": env.int("MEDIA_S3_QUERYSTRING_EXPIRE", default=3600),
+            "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+        },
+    }
+    # CVs (internships.models.PrivateStorage): same bucket, their own prefix, never given a URL;
+    # only the permission-checked view reads them.
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_media_s3, "location": _private_prefix},
+    }
 # Media are served by the portal itself unless a front server or object storage does it.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=not MEDIA_S3_BUCKET)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -258,3 +300,5 @@ INTERNSHIPS_PRIVATE_ROOT = env("INTERNSHIPS_PRIVATE_ROOT", default="")
 # (comma-separated) is read by credentials.openbadges for decryption only, while keys are re-encrypted.
 # Without it, awards are issued unsigned and the sweep signs them once it is set.
 CREDENTIALS_KEY_ENCRYPTION_KEY = env("CREDENTIALS_KEY_ENCRYPTION_KEY", default="")
+# Requests per minute per client address to the verify JSON endpoint (credentials:verify_api).
+CREDENTIALS_VERIFY_RATE = env.int("CREDENTIALS_VERIFY_RATE", default=30)

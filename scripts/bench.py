@@ -4,11 +4,10 @@ gunicorn (persistent database connections), PostgreSQL, the Redis cache, DEBUG o
 connections per page, signed in where the page needs it. For each page: requests per second,
 p50/p95/p99 latency, errors, SQL queries per request and the ratio to the floor (a minimal page
 of the same Django: a template with a form and 20 list items, no query). Prints a table and
-writes JSON. Each app lists its pages in `<app>/bench.py` as `def bench_pages() -> list[Page]`.
+writes JSON. The pages are listed in jige_portal/key_pages.py.
 """
 
 import argparse
-import importlib
 import json
 import os
 import platform
@@ -17,18 +16,21 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 
-@dataclass
-class Page:
-    name: str
-    path: str
-    role: str | None = None  # a Role value: the demo user of that role is signed in
+def collect_pages(only: str):
+    """The floor beside every key page (jige_portal/key_pages.py) of the scale data set."""
+    from jige_portal.key_pages import KeyPage, key_pages
+
+    pages = [KeyPage("floor", "/bench/floor/"), *key_pages()]
+    if only:
+        wanted = {name.strip() for name in only.split(",")} | {"floor"}
+        pages = [page for page in pages if page.name in wanted]
+    return pages
 
 
 def parse_args():
@@ -37,63 +39,72 @@ def parse_args():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)))
     parser.add_argument("--port", type=int, default=8400)
-    parser.add_argument("--factor", default=os.environ.get("BENCH_FACTOR", ""), help="seed_scale factor, if any")
+    parser.add_argument(
+        "--factor",
+        default=os.environ.get("BENCH_FACTOR", "1"),
+        help="seed_scale factor used when the database holds no scale data yet (default 1: the full size)",
+    )
     parser.add_argument("--only", default="", help="comma-separated page names")
     parser.add_argument("--out", default=str(BASE_DIR / ".tmp" / "bench" / "results.json"))
     parser.add_argument("--sign-count", type=int, default=100, help="awards signed by a real worker (0: skip)")
+    parser.add_argument("--message-count", type=int, default=100, help="messages sent through a real worker (0: skip)")
     return parser.parse_args()
 
 
-def collect_pages() -> list[Page]:
-    pages = [Page("floor", "/bench/floor/"), Page("home", "/"), Page("home (signed in)", "/", "student")]
-    for label in ("community", "courses", "internships", "credentials"):
-        try:
-            module = importlib.import_module(f"{label}.bench")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{label}.bench":
-                raise
-            continue
-        pages += [Page(**vars(page)) if not isinstance(page, Page) else page for page in module.bench_pages()]
-    return pages
-
-
-def session_cookies() -> dict[str, str]:
+def session_cookies(pages) -> dict[int, str]:
+    """A session per member signed in by some page, made the way a sign-in makes it."""
     from django.conf import settings
     from django.test import Client
 
-    from community.models import Role, User
-
     cookies = {}
-    for role in Role:
-        user = User.objects.filter(groups__name=role.value, is_active=True).order_by("pk").first()
-        if user:
+    for page in pages:
+        if page.user is not None and page.user.pk not in cookies:
             client = Client()
-            client.force_login(user)
-            cookies[role.value] = client.cookies[settings.SESSION_COOKIE_NAME].value
+            client.force_login(page.user)
+            cookies[page.user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return cookies
 
 
-def count_queries(pages: list[Page]) -> dict[str, tuple[int, int]]:
+def _request(client, page):
+    if page.method == "POST":
+        return client.post(page.url, page.body, content_type=page.content_type)
+    return client.get(page.url)
+
+
+def count_queries(pages) -> dict[str, tuple[int, int]]:
     """SQL queries and status of each page on its second request (caches warm), in-process."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from community.models import User
-
     result = {}
     for page in pages:
         client = Client(HTTP_HOST="127.0.0.1")
-        if page.role:
-            client.force_login(User.objects.filter(groups__name=page.role).order_by("pk").first())
-        client.get(page.path)
+        if page.user is not None:
+            client.force_login(page.user)
+        _request(client, page)
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(page.path)
+            response = _request(client, page)
         result[page.name] = (len(queries), response.status_code)
     return result
 
 
-def run_wrk(url, cookie, duration, connections):
+def sign_one_award():
+    """The verify endpoint needs a signed credential: sign one public award in-process."""
+    from django.db import transaction
+
+    from credentials import signing
+    from credentials.models import Award
+
+    if Award.objects.filter(signed_credential__isnull=False, revoked_at__isnull=True).exists():
+        return
+    with transaction.atomic():
+        award = Award.objects.select_for_update().filter(is_public=True, status="issued").order_by("pk").first()
+        if award is not None:
+            signing.sign_award(award=award)
+
+
+def run_wrk(url, cookie, duration, connections, body_file=None):
     command = [
         "wrk",
         "-t2",
@@ -105,7 +116,9 @@ def run_wrk(url, cookie, duration, connections):
     ]
     if cookie:
         command += ["-H", f"Cookie: sessionid={cookie}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    # bench.lua POSTs the file's bytes as JSON when BENCH_BODY_FILE names one.
+    env = {**os.environ, "BENCH_BODY_FILE": str(body_file or "")}
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True, env=env).stdout
     line = next(line for line in output.splitlines() if line.startswith("JSON "))
     stats = json.loads(line[5:])
     stats["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
@@ -124,8 +137,9 @@ def bench_secret() -> str:
     return path.read_text().strip()
 
 
-def measure_signing(count: int) -> str:
-    """Credentials signed per second by a real Celery worker, and the verify endpoint's latency."""
+def measure_in_worker(sign_count: int, message_count: int) -> str:
+    """In a real Celery worker: credentials signed per second and the verify endpoint's latency
+    (bench_signing); message send latency and a post announced to a large group (bench_messaging)."""
     import io
 
     from django.core.management import call_command
@@ -154,7 +168,10 @@ def measure_signing(count: int) -> str:
         try:
             time.sleep(5)  # the worker connects to Redis; tasks queued meanwhile simply wait
             output = io.StringIO()
-            call_command("bench_signing", count=count, stdout=output)
+            if sign_count:
+                call_command("bench_signing", count=sign_count, stdout=output)
+            if message_count:
+                call_command("bench_messaging", count=message_count, stdout=output)
             return output.getvalue().strip()
         finally:
             os.killpg(worker.pid, signal.SIGTERM)
@@ -168,24 +185,37 @@ def main():
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production")
     os.environ["CONN_MAX_AGE"] = "60"
+    os.environ["STATIC_MANIFEST"] = "1"  # hashed static files from collectstatic, as in production
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
     call_command("seed_demo", verbosity=0)
-    if args.factor:
+    from jige_portal.key_pages import NoScaleData
+
+    try:
+        pages = collect_pages(args.only)
+    except NoScaleData:
+        print(f"[bench] seeding the scale data set at factor {args.factor} (a few minutes at 1)")
         call_command("seed_scale", factor=float(args.factor))
-
-    pages = collect_pages()
-    if args.only:
-        wanted = {name.strip() for name in args.only.split(",")} | {"floor"}
-        pages = [page for page in pages if page.name in wanted]
+        pages = collect_pages(args.only)
+    if any(page.method == "POST" for page in pages) or not args.only:
+        sign_one_award()
+        pages = collect_pages(args.only)
     queries = count_queries(pages)
-    cookies = session_cookies()
+    cookies = session_cookies(pages)
+    bodies = BASE_DIR / ".tmp" / "bench" / "bodies"
+    bodies.mkdir(parents=True, exist_ok=True)
 
-    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    # The verify API's per-client limit lifted because every request of the load generator comes from one address.
+    env = {
+        **os.environ,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CREDENTIALS_VERIFY_RATE": "100000000",
+    }
     server = subprocess.Popen(
         [
             str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
@@ -210,16 +240,22 @@ def main():
             except OSError:
                 time.sleep(0.2)
         results = []
-        for page in pages:
-            cookie = cookies.get(page.role) if page.role else None
-            run_wrk(base + page.path, cookie, 1, args.connections)  # warm-up
-            stats = run_wrk(base + page.path, cookie, args.duration, args.connections)
-            results.append({**asdict(page), **stats, "queries": queries[page.name][0], "status": queries[page.name][1]})
+        for index, page in enumerate(pages):
+            cookie = cookies.get(page.user.pk) if page.user is not None else None
+            body_file = None
+            if page.method == "POST":
+                body_file = bodies / f"{index}.body"
+                body_file.write_bytes(page.body)
+            run_wrk(base + page.url, cookie, 1, args.connections, body_file)  # warm-up
+            stats = run_wrk(base + page.url, cookie, args.duration, args.connections, body_file)
+            row = {"name": page.name, "path": page.url, "method": page.method, "signed_in": page.user is not None}
+            results.append({**row, **stats, "queries": queries[page.name][0], "status": queries[page.name][1]})
+            print(f"[bench] {page.name}: {stats['rps']:.0f} req/s", flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
-    signing_report = measure_signing(args.sign_count) if args.sign_count else ""
+    worker_report = measure_in_worker(args.sign_count, args.message_count)
 
     floor = next(result["rps"] for result in results if result["name"] == "floor")
     for result in results:
@@ -233,7 +269,7 @@ def main():
             "factor": args.factor or None,
         },
         "pages": results,
-        "signing": signing_report,
+        "worker": worker_report,
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -251,8 +287,8 @@ def main():
             f"| {r['name']:<32} | {r['rps']:>8.0f} | {r['p50_us'] / 1000:>7.1f} | {r['p95_us'] / 1000:>7.1f} "
             f"| {r['p99_us'] / 1000:>7.1f} | {errors:>6} | {r['queries']:>4} | {r['ratio_to_floor']:>7.2f} |"
         )
-    if signing_report:
-        print(f"\nSigning in a real Celery worker:\n{signing_report}")
+    if worker_report:
+        print(f"\nIn a real Celery worker:\n{worker_report}")
     failing = [r["name"] for r in results if r["status"] != 200]
     if failing:
         print(f"\nWARNING: not 200 in-process: {', '.join(failing)}")

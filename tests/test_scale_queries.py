@@ -11,18 +11,15 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Count
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import translation
 
-from community.models import CommunityGroup, Conversation, Role, User
-from community.scale import SCALE_DOMAIN, SCALE_PREFIX
-from courses.models import Module
+from community.scale import SCALE_DOMAIN
+from credentials import signing
 from credentials.models import Award
-from internships.models import Application
 from jige_portal.celery import app as celery_app
+from jige_portal.key_pages import key_pages
 
 # Marked so that pytest-django sets up the test database, which the module fixture then uses.
 pytestmark = pytest.mark.django_db
@@ -31,83 +28,31 @@ FACTORS = (0.0005, 0.005)
 BUDGET = 10
 
 
-def _scale_user(role):
-    return (
-        User.objects.filter(email__endswith="@" + SCALE_DOMAIN, groups__name=role, is_active=True)
-        .order_by("pk")
-        .first()
-    )
-
-
-def _pages():
-    """(name, user or None, url) of every key page, resolved in the data set just seeded."""
-    student = (
-        User.objects.filter(email__endswith="@" + SCALE_DOMAIN, groups__name=Role.STUDENT)
-        .annotate(n=Count("awards"))
-        .order_by("-n", "pk")
-        .first()
-    )
-    staff = _scale_user(Role.STAFF)
-    group = CommunityGroup.objects.get(slug=f"{SCALE_PREFIX}group-0")  # the largest: sizes are Zipf-ranked
-    owner = group.memberships.get(role="owner").user
-    conversation = (
-        Conversation.objects.filter(created_by__email__endswith="@" + SCALE_DOMAIN)
-        .annotate(n=Count("messages"))
-        .order_by("-n", "pk")
-        .first()
-    )
-    talker = conversation.created_by
-    module = Module.objects.get(slug=f"{SCALE_PREFIX}module-0")
-    application = (
-        Application.objects.filter(posting__company__organization__slug__startswith=SCALE_PREFIX, status="completed")
-        .order_by("pk")
-        .first()
-    )
-    award = Award.objects.filter(recipient__email__endswith="@" + SCALE_DOMAIN, is_public=True).order_by("pk").first()
-    finder = reverse("community:group_list") + f"?q=東京&category={group.category}"
-    catalogue = reverse("courses:index") + f"?q=東京&level={module.level}&language={module.language}"
-    wallet_award = student.awards.order_by("pk").first()
-    # (user, url, texts of which the page must show one: proof that it rendered the scale data)
-    return {
-        "home": (student, reverse("home"), ()),
-        "group finder (filter, 東京)": (student, finder, (group.name_en, group.name_ja)),
-        "large group page": (owner, group.get_absolute_url(), (group.name_en, group.name_ja)),
-        "long conversation": (talker, conversation.get_absolute_url(), (conversation.messages.latest("pk").body_html,)),
-        "conversation list": (talker, reverse("community:conversation_list"), ()),
-        "course catalogue (filters, 東京)": (student, catalogue, (module.title_en, module.title_ja)),
-        "module page": (student, module.get_absolute_url(), (module.title_en, module.title_ja)),
-        "internship list": (student, reverse("internships:index"), ()),
-        "application page as staff": (
-            staff,
-            reverse("internships:application_detail", args=[application.pk]),
-            (application.student.display_name,),
-        ),
-        "learner wallet": (
-            student,
-            reverse("credentials:wallet"),
-            (wallet_award.achievement.name_en, wallet_award.achievement.name_ja),
-        ),
-        "public award page": (None, award.get_absolute_url(), (award.achievement.name_en, award.achievement.name_ja)),
-        "verify page": (None, reverse("credentials:verify"), ()),
-    }
+def _request(client, page):
+    if page.method == "POST":
+        return client.post(page.url, page.body, content_type=page.content_type)
+    return client.get(page.url)
 
 
 def _measure(factor):
     cache.clear()
     call_command("seed_scale", factor=factor, no_progress=True, stdout=io.StringIO())
+    # The verify endpoint's page needs one signed credential.
+    award = Award.objects.select_for_update().filter(recipient__email__endswith="@" + SCALE_DOMAIN).order_by("pk")[0]
+    signing.sign_award(award=award)
     counts = {}
-    for name, (user, url, texts) in _pages().items():
+    for page in key_pages():
         cache.clear()
         client = Client()
-        if user is not None:
-            client.force_login(user)
-        client.get(url)  # warm the session and badge caches like any second page view
+        if page.user is not None:
+            client.force_login(page.user)
+        _request(client, page)  # warm the session and badge caches like any second page view
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, (name, response.status_code)
+            response = _request(client, page)
+        assert response.status_code == 200, (page.name, response.status_code)
         content = response.content.decode()
-        assert not texts or any(text in content for text in texts), (name, texts)
-        counts[name] = len(queries)
+        assert not page.texts or any(text in content for text in page.texts), (page.name, page.texts)
+        counts[page.name] = len(queries)
     return counts
 
 
@@ -116,7 +61,13 @@ def query_counts(django_db_setup, django_db_blocker):
     """{page: {factor: queries}}, the data sets rolled back afterwards."""
     celery_app.conf.task_always_eager = True
     result = {}
-    with django_db_blocker.unblock():
+    secret = "query-count-test-key-encryption-secret-0123456789"
+    with (
+        django_db_blocker.unblock(),
+        override_settings(CREDENTIALS_KEY_ENCRYPTION_KEY=secret),
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setenv("CREDENTIALS_KEY_ENCRYPTION_KEY", secret)
         assert connection.settings_dict["NAME"].startswith("test_"), "never seed the real database"
         for factor in FACTORS:
             with transaction.atomic():
@@ -133,8 +84,9 @@ OVER_BUDGET = {}
 
 PAGES = [
     "home",
+    "home (signed in)",
     "group finder (filter, 東京)",
-    "large group page",
+    "large group feed",
     "long conversation",
     "conversation list",
     "course catalogue (filters, 東京)",
@@ -144,6 +96,7 @@ PAGES = [
     "learner wallet",
     "public award page",
     "verify page",
+    "verify endpoint (API)",
 ]
 
 

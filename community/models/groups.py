@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -54,9 +54,8 @@ class CommunityGroupQuerySet(models.QuerySet):
         return self.filter(pk__in=Membership.objects.filter(user=user).values("group_id"))
 
     def with_card_data(self, user):
-        """Member count, and whether `user` is a member or has a request pending: one query."""
+        """Whether `user` is a member or has a request pending, with the card's relations: one query."""
         return self.annotate(
-            member_count=Count("memberships", distinct=True),
             is_member=Exists(Membership.objects.filter(group=OuterRef("pk"), user=user)),
             has_pending_request=Exists(
                 JoinRequest.objects.filter(group=OuterRef("pk"), user=user, status=JoinRequest.Status.PENDING)
@@ -133,6 +132,9 @@ class CommunityGroup(models.Model):
     # Automatic groups: members whose profile matches every rule given are added, and removed
     # again when it stops matching. Empty rule fields match anything.
     is_automatic = models.BooleanField(_("automatic membership"), default=False)
+    # Kept by database triggers on community_membership (migration 0005), so that every way of
+    # adding or removing members, bulk ones included, keeps it exact.
+    member_count = models.PositiveIntegerField(_("members"), default=0, editable=False)
     rule_home_organization = models.ForeignKey(
         Organization,
         on_delete=models.SET_NULL,
@@ -159,7 +161,11 @@ class CommunityGroup(models.Model):
         verbose_name = _("community group")
         verbose_name_plural = _("community groups")
         ordering = ["name"]
-        indexes = [models.Index(fields=["category", "visibility"]), models.Index(fields=["is_automatic"])]
+        indexes = [
+            models.Index(fields=["category", "visibility"]),
+            models.Index(fields=["is_automatic"]),
+            models.Index(fields=["-member_count", "name", "id"], name="community_group_popular"),
+        ]
 
     def __str__(self):
         return self.name

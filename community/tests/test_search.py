@@ -65,7 +65,7 @@ def test_search_text_follows_edits_in_either_language(groups):
 
 
 @pytest.mark.django_db
-def test_search_uses_the_gin_index_on_postgresql(groups):
+def test_search_is_served_by_the_gin_index_on_postgresql(groups):
     if connection.vendor != "postgresql":
         pytest.skip("the GIN index exists on PostgreSQL only")
     CommunityGroup.objects.bulk_create(
@@ -77,9 +77,12 @@ def test_search_uses_the_gin_index_on_postgresql(groups):
         )
         for n in range(3000)
     )
+    queryset = apply_search(CommunityGroup.objects.all(), "東京")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE community_communitygroup")
-    queryset = apply_search(CommunityGroup.objects.all(), "東京")
-    plan = queryset.explain()
-    assert "community_communitygroup_search_text_fts" in plan, plan
+        # On a few thousand rows the planner may rightly prefer scanning the stored vectors;
+        # without that option it can only answer through an index that matches the expression.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "community_communitygroup_search_vector_gin" in plan, plan
     assert names(queryset) == ["tokyo-weekend-trips"]

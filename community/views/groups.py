@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, OuterRef, Q, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -82,11 +83,14 @@ class GroupAccess:
 
 
 def _posts_for(group_filter, user):
-    """Posts with their reaction counts and the member's own reactions, in one query."""
+    """Posts with their reaction counts and the member's own reactions, in one query. Counted
+    by subqueries, not a join: the database counts only the page's posts, after the LIMIT."""
     annotations = {}
     for kind in Reaction.Kind.values:
-        annotations[f"{kind}_count"] = Count("reactions", filter=Q(reactions__kind=kind))
-        annotations[f"my_{kind}"] = Exists(Reaction.objects.filter(post=OuterRef("pk"), user=user, kind=kind))
+        reactions = Reaction.objects.filter(post=OuterRef("pk"), kind=kind)
+        counted = reactions.order_by().values("post").annotate(n=Count("pk")).values("n")
+        annotations[f"{kind}_count"] = Coalesce(Subquery(counted), 0)
+        annotations[f"my_{kind}"] = Exists(reactions.filter(user=user))
     return Post.objects.for_feed().filter(group_filter).annotate(**annotations)
 
 
@@ -177,7 +181,7 @@ def group_detail(request, slug):
     context = {
         "group": group,
         "access": access,
-        "member_count": group.memberships.count(),
+        "member_count": group.member_count,
         "pending_request": None,
         "invitation": None,
     }

@@ -7,7 +7,9 @@ proofConfigHash + transformedDocumentHash with Ed25519, encode as base58btc mult
 
 import copy
 import hashlib
+import json
 import re
+from collections import OrderedDict
 from datetime import UTC, datetime
 
 from .encoding import multibase_b58, multibase_b58_decode
@@ -114,6 +116,31 @@ def verify(document: dict, *, expected_controller: str | None = None) -> str:
         if not isinstance(contexts, list) or contexts[: len(proof_contexts)] != proof_contexts:
             raise InvalidProof("the proof's @context does not match the document's")
     proof_config = {**options, "@context": document.get("@context")}
-    if not verify_ed25519(method, signature, _hash_data(unsecured, proof_config)):
+    if not _signature_holds(method, signature, unsecured, proof_config):
         raise InvalidProof("the signature does not match the credential's content")
     return did
+
+
+_VERIFIED: OrderedDict[bytes, bool] = OrderedDict()
+_VERIFIED_MAX = 4096
+
+
+def _signature_holds(method: str, signature: bytes, unsecured: dict, proof_config: dict) -> bool:
+    """Whether `signature` by `method` holds for the document: RDF canonicalization costs tens
+    of milliseconds, so outcomes are remembered (least recently used first out) by a digest of
+    the exact JSON. The outcome is a pure function of that JSON (the key is in the did:key),
+    so it never goes stale; revocation and dates are checked outside, on every call."""
+    try:
+        content = json.dumps([method, signature.hex(), unsecured, proof_config], sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        content = None
+    digest = hashlib.sha256(content.encode("utf-8")).digest() if content is not None else None
+    if digest is not None and digest in _VERIFIED:
+        _VERIFIED.move_to_end(digest)
+        return _VERIFIED[digest]
+    holds = verify_ed25519(method, signature, _hash_data(unsecured, proof_config))
+    if digest is not None:
+        _VERIFIED[digest] = holds
+        if len(_VERIFIED) > _VERIFIED_MAX:
+            _VERIFIED.popitem(last=False)
+    return holds

@@ -502,13 +502,6 @@ def test_status_list_fetcher_reads_our_own_lists_and_refuses_other_hosts(student
         assert "StatusListError" in type(error.value).__name__
 
 
-@pytest.mark.django_db
-def test_bench_pages_name_the_wallet_a_public_award_and_the_verify_page():
-    from credentials.bench import bench_pages
-
-    pages = {page.name: page for page in bench_pages()}
-    assert pages["credentials wallet"].role == "student"
-    assert pages["credentials verify"].path == reverse("credentials:verify")
 
 
 @pytest.mark.django_db
