@@ -502,8 +502,6 @@ def test_status_list_fetcher_reads_our_own_lists_and_refuses_other_hosts(student
         assert "StatusListError" in type(error.value).__name__
 
 
-
-
 @pytest.mark.django_db
 def test_expired_award_is_reported_expired(student, module):
     award = issue(student, module)
