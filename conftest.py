@@ -86,6 +86,14 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _query_budgets_render_pages(request, settings):
+    """A query budget is about rendering a page: with the budget fixtures, the page cache is off
+    (its own budget, on a hit, is tested in community/tests/test_pagecache.py)."""
+    if {"django_assert_max_num_queries", "django_assert_num_queries"} & set(request.fixturenames):
+        settings.PAGE_CACHE_SECONDS = 0
+
+
 def _persona(role, **kwargs):
     from community.models import Role
     from community.tests.factories import UserFactory

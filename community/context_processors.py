@@ -7,15 +7,16 @@ def portal(request):
     context = {"current_path": request.get_full_path()}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["badges"] = _Badges(user)
+        context["badges"] = _Badges(user, request)
     return context
 
 
 class _Badges:
     """Computed on first use in a template, then kept in the cache until something changes."""
 
-    def __init__(self, user):
+    def __init__(self, user, request):
         self.user = user
+        self.request = request
         self._value = None
 
     def _load(self):
@@ -32,6 +33,8 @@ class _Badges:
                 }
                 cache.set(key, value, 300)
             self._value = value
+            # The page cache keeps the counts a page was rendered with (community.pagecache).
+            self.request.pagecache_badges = value
         return self._value
 
     @property

@@ -12,9 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community import pagecache
 from community import services as community_services
 from community.models import User
 
+from . import caching
 from .models import (
     AuditEntry,
     Enrolment,
@@ -112,6 +114,7 @@ def note_module_edited(*, module: Module, by: User) -> None:
         [ModuleApproval(module=module, owner_id=pk) for pk in owners], ignore_conflicts=True
     )
     module.approvals.exclude(owner_id__in=owners).delete()
+    pagecache.bump(caching.module(module.pk))
     record_event("courses.module.approvals_reset", actor=by, module=module)
 
 

@@ -12,7 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from community import pagecache
+from community.caching import PORTAL
+from credentials.caching import ACHIEVEMENTS
+
+from . import caching, services
 from .forms import CatalogueFilterForm, ProgrammeApplicationForm, ResultFormSet, ResultsUploadForm
 from .models import (
     Enrolment,
@@ -51,6 +55,11 @@ def _query_without_page(request) -> str:
 
 
 def module_list(request):
+    depends_on = [PORTAL, caching.CATALOGUE]
+    return pagecache.serve_page(request, lambda: _module_list(request), depends_on=depends_on)
+
+
+def _module_list(request):
     form = CatalogueFilterForm(request.GET or None)
     modules = form.filter(Module.objects.for_catalogue())
     return render(
@@ -74,8 +83,16 @@ def _visible_module(request, slug) -> Module:
 
 
 def module_detail(request, slug):
-    module = _visible_module(request, slug)
     tz_name = viewer_time_zone(request)
+
+    def resolve():
+        module = _visible_module(request, slug)
+        return [PORTAL, ACHIEVEMENTS, caching.module(module.pk)], lambda: _module_page(request, module, tz_name)
+
+    return pagecache.serve(request, resolve, parts=[tz_name])
+
+
+def _module_page(request, module, tz_name):
     enrolment = None
     if request.user.is_authenticated:
         enrolment = Enrolment.objects.filter(module=module, learner=request.user).first()

@@ -13,10 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community import pagecache
+from community.caching import member
 from community.models import Organization, User
 from jige_portal.celery import send_after_commit
 
-from . import signing
+from . import caching, signing
 from .images import default_badge_file
 from .models import Achievement, Award, AwardEvent, BatchAward, RecognitionRequest
 
@@ -120,6 +122,7 @@ def ensure_default_image(achievement: Achievement) -> None:
     Achievement.objects.filter(pk=achievement.pk, generated_image="").update(
         generated_image=achievement.generated_image.name
     )
+    pagecache.bump(caching.ACHIEVEMENTS)
 
 
 def complete_award(*, award_id: int) -> bool:
@@ -137,6 +140,7 @@ def complete_award(*, award_id: int) -> bool:
         if not claimed:
             return False
         award = Award.objects.select_related("achievement__issuer", "recipient").get(pk=award_id)
+        pagecache.bump(caching.award(award.pk), member(award.recipient_id))
         achievement = award.achievement
         # Serialise the completions of one learner's awards, so that two of them finishing at
         # once both see each other when the pathways are checked (otherwise neither would
@@ -246,6 +250,7 @@ def set_award_visibility(*, award: Award, user: User, public: bool) -> Award:
         raise PermissionDenied
     if award.is_public != public:
         Award.objects.filter(pk=award.pk).update(is_public=public)
+        pagecache.bump(caching.award(award.pk), member(award.recipient_id))
         award.is_public = public
         record_award_event(
             award=award,

@@ -15,8 +15,10 @@ from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from community import pagecache
 from community.models import Organization, User
 
+from . import caching
 from . import openbadges as ob
 from .models import Award, IssuerKey, StatusList
 
@@ -139,6 +141,7 @@ def _allocate_status_index(award: Award, status_list: StatusList) -> int:
         try:
             with transaction.atomic():
                 Award.objects.filter(pk=award.pk).update(status_list=status_list, status_index=index)
+                pagecache.bump(caching.award(award.pk))
         except IntegrityError:
             continue
         return index

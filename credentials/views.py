@@ -18,7 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from . import services, signing
+from community import pagecache
+from community.caching import PORTAL
+
+from . import caching, services, signing
 from .forms import MAX_VERIFY_BYTES, DecisionForm, RecognitionRequestForm, RevokeForm, StaffAwardForm, VerifyForm
 from .ledger import CreditLedger
 from .models import Achievement, Award, BatchAward, RecognitionRequest, StatusList
@@ -90,6 +93,10 @@ def achievement_detail(request, slug):
 
 @login_required
 def wallet(request):
+    return pagecache.serve_page(request, lambda: _wallet(request), depends_on=[PORTAL, caching.ACHIEVEMENTS])
+
+
+def _wallet(request):
     awards = (
         Award.objects.for_recipient(request.user)
         .with_related()
@@ -130,7 +137,15 @@ def linkedin_add_url(award: Award) -> str:
 
 
 def award_detail(request, public_id):
-    award = _visible_award(request, public_id)
+    def resolve():
+        award = _visible_award(request, public_id)
+        depends_on = [PORTAL, caching.ACHIEVEMENTS, caching.award(award.pk)]
+        return depends_on, lambda: _award_page(request, award)
+
+    return pagecache.serve(request, resolve)
+
+
+def _award_page(request, award):
     is_owner = request.user.is_authenticated and request.user.pk == award.recipient_id
     is_manager = request.user.is_authenticated and award.achievement.can_be_awarded_by(request.user)
     events = award.events.select_related("actor") if (is_owner or is_manager) else []
@@ -281,6 +296,10 @@ def _verify_page(request):
         if not award.is_visible_to(request.user) or not award.is_signed:
             raise Http404
         result = _verify(credential=award.signed_credential)
+    else:  # the empty form: the same for everyone
+        return pagecache.serve_page(
+            request, lambda: render(request, "credentials/verify.html", _verify_context(form)), depends_on=[PORTAL]
+        )
     return render(request, "credentials/verify.html", _verify_context(form, result, award), status=status)
 
 

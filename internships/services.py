@@ -7,10 +7,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community import pagecache
 from community.models import Role, User
 from community.services import notify, send_templated_email
 from credentials.services import award_achievement
 
+from . import caching
 from .models import (
     Application,
     Evaluation,
@@ -160,6 +162,7 @@ def approve_host_company(*, company: HostCompany, by: User) -> HostCompany:
     HostCompany.objects.filter(pk=company.pk).update(
         status=HostCompany.Status.APPROVED, approved_by=by, approved_at=timezone.now()
     )
+    pagecache.bump(caching.POSTINGS)
     company.refresh_from_db()
     return company
 
@@ -186,6 +189,7 @@ def submit_posting(*, posting: Posting, by: User) -> Posting:
     if not posting.company.is_approved:
         raise ValidationError(_("Staff must approve your company before it can post internships."), code="company")
     Posting.objects.filter(pk=posting.pk, status=Posting.Status.DRAFT).update(status=Posting.Status.IN_REVIEW)
+    pagecache.bump(caching.POSTINGS)
     posting.refresh_from_db()
     return posting
 

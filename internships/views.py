@@ -12,9 +12,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community import pagecache
+from community.caching import PORTAL
 from community.models import Role, User
 
-from . import outcomes, services
+from . import caching, outcomes, services
 from .forms import (
     ApplicationForm,
     BulkApproveForm,
@@ -79,6 +81,10 @@ def _visible_application(request, pk) -> Application:
 
 # --- students and visitors -------------------------------------------------------------------
 def index(request):
+    return pagecache.serve_page(request, lambda: _index(request), depends_on=[PORTAL, caching.POSTINGS])
+
+
+def _index(request):
     form = PostingFilterForm(request.GET or None)
     postings = form.filter(Posting.objects.open().select_related("company__organization"))
     page = _page(request, postings.order_by("application_deadline", "pk"), size=12)
@@ -151,7 +157,16 @@ def my_applications(request):
 
 @login_required
 def application_detail(request, pk):
-    application = _visible_application(request, pk)
+    def resolve():
+        application = _visible_application(request, pk)
+        # is_visible_to read the application, its company and the viewer's roles (member(pk)).
+        depends_on = [PORTAL, caching.application(application.pk), caching.eligibility(application.student_id)]
+        return depends_on, lambda: _application_page(request, application)
+
+    return pagecache.serve(request, resolve)
+
+
+def _application_page(request, application):
     actors = application.actors_for(request.user)
     is_staff = Application.Actor.STAFF in actors
     evaluations = list(application.evaluations.select_related("author"))

@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.portal",
+                "community.pagecache.context",
             ],
         },
     },
@@ -90,7 +91,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "jige_portal.cache.RedisCache",
             "LOCATION": env("REDIS_CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="jige"),
         }
@@ -98,6 +99,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Rendered key pages are kept this long at most; version tokens invalidate them sooner
+# (community/pagecache.py). 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 AUTH_USER_MODEL = "community.User"
 AUTHENTICATION_BACKENDS = [

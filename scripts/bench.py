@@ -71,22 +71,66 @@ def _request(client, page):
     return client.get(page.url)
 
 
-def count_queries(pages) -> dict[str, tuple[int, int]]:
-    """SQL queries and status of each page on its second request (caches warm), in-process."""
+def count_queries(pages) -> dict[str, dict]:
+    """SQL queries and status of each page on its second request (session and badge caches
+    warm), in-process: rendered (page cache off) and served from the page cache."""
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     result = {}
     for page in pages:
-        client = Client(HTTP_HOST="127.0.0.1")
-        if page.user is not None:
-            client.force_login(page.user)
-        _request(client, page)
-        with CaptureQueriesContext(connection) as queries:
-            response = _request(client, page)
-        result[page.name] = (len(queries), response.status_code)
+        counts = {}
+        for mode, seconds in (("rendered", 0), ("cached", 300)):
+            client = Client(HTTP_HOST="127.0.0.1")
+            if page.user is not None:
+                client.force_login(page.user)
+            with override_settings(PAGE_CACHE_SECONDS=seconds):
+                _request(client, page)
+                with CaptureQueriesContext(connection) as queries:
+                    response = _request(client, page)
+            counts[mode] = len(queries)
+            counts["status"] = response.status_code
+        result[page.name] = counts
     return result
+
+
+def measure_search(repeat: int = 20) -> list[dict]:
+    """Time of the finder's, the catalogue's and the internship list's search (count + first
+    page, as the list pages run them) in-process on the seeded database, per term."""
+    import statistics
+
+    from community.models import CommunityGroup
+    from community.search import apply_search
+    from courses.models import Module
+    from internships.models import Posting
+
+    targets = [
+        ("groups", CommunityGroup.objects.filter(visibility="public"), "search_text", ("-member_count", "name", "pk")),
+        ("modules", Module.objects.filter(status="published"), "search_text", ("title", "pk")),
+        ("postings", Posting.objects.filter(status="published"), "search_text", ("application_deadline", "pk")),
+    ]
+    terms = ["東京", "京都", "大阪", "留学", "日本語", "ロボット工学", "hiking", "energy", "robotics", "data science"]
+    rows = []
+    for label, queryset, field, ordering in targets:
+        for term in terms:
+            searched = apply_search(queryset, term, field)
+            timings = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                count = searched.count()
+                list(searched.order_by(*ordering)[:20])
+                timings.append((time.perf_counter() - started) * 1000)
+            rows.append(
+                {
+                    "list": label,
+                    "term": term,
+                    "matches": count,
+                    "p50_ms": statistics.median(timings),
+                    "max_ms": max(timings),
+                }
+            )
+    return rows
 
 
 def sign_one_award():
@@ -178,6 +222,56 @@ def measure_in_worker(sign_count: int, message_count: int) -> str:
             worker.wait(timeout=60)
 
 
+def run_pages(args, pages, cookies, bodies, mode, cache_seconds) -> list[dict]:
+    """Start gunicorn as production runs it and run wrk against every page; the server stops after."""
+    # The verify API's per-client limit lifted because every request of the load generator comes from one address.
+    env = {
+        **os.environ,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CREDENTIALS_VERIFY_RATE": "100000000",
+        "PAGE_CACHE_SECONDS": cache_seconds,
+    }
+    server = subprocess.Popen(
+        [
+            str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
+            "jige_portal.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    results = []
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/bench/floor/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        for index, page in enumerate(pages):
+            cookie = cookies.get(page.user.pk) if page.user is not None else None
+            body_file = None
+            if page.method == "POST":
+                body_file = bodies / f"{index}.body"
+                body_file.write_bytes(page.body)
+            run_wrk(base + page.url, cookie, 1, args.connections, body_file)  # warm-up
+            stats = run_wrk(base + page.url, cookie, args.duration, args.connections, body_file)
+            row = {"name": page.name, "path": page.url, "method": page.method, "signed_in": page.user is not None}
+            results.append({**row, **stats, "mode": mode})
+            print(f"[bench] {mode} {page.name}: {stats['rps']:.0f} req/s", flush=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return results
+
+
 def main():
     args = parse_args()
     os.environ.setdefault("CREDENTIALS_KEY_ENCRYPTION_KEY", bench_secret())
@@ -209,57 +303,22 @@ def main():
     cookies = session_cookies(pages)
     bodies = BASE_DIR / ".tmp" / "bench" / "bodies"
     bodies.mkdir(parents=True, exist_ok=True)
+    search = measure_search()
 
-    # The verify API's per-client limit lifted because every request of the load generator comes from one address.
-    env = {
-        **os.environ,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "CREDENTIALS_VERIFY_RATE": "100000000",
-    }
-    server = subprocess.Popen(
-        [
-            str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
-            "jige_portal.wsgi",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/bench/floor/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        results = []
-        for index, page in enumerate(pages):
-            cookie = cookies.get(page.user.pk) if page.user is not None else None
-            body_file = None
-            if page.method == "POST":
-                body_file = bodies / f"{index}.body"
-                body_file.write_bytes(page.body)
-            run_wrk(base + page.url, cookie, 1, args.connections, body_file)  # warm-up
-            stats = run_wrk(base + page.url, cookie, args.duration, args.connections, body_file)
-            row = {"name": page.name, "path": page.url, "method": page.method, "signed_in": page.user is not None}
-            results.append({**row, **stats, "queries": queries[page.name][0], "status": queries[page.name][1]})
-            print(f"[bench] {page.name}: {stats['rps']:.0f} req/s", flush=True)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    results = {}
+    # Each page with the page cache on (as deployed; wrk repeats one URL, so this is the hit
+    # path) and off (every request renders: what a first visit or a fresh change costs).
+    for mode, cache_seconds in (("cached", "300"), ("rendered", "0")):
+        results[mode] = run_pages(args, pages, cookies, bodies, mode, cache_seconds)
 
     worker_report = measure_in_worker(args.sign_count, args.message_count)
 
-    floor = next(result["rps"] for result in results if result["name"] == "floor")
-    for result in results:
-        result["ratio_to_floor"] = result["rps"] / floor
+    for mode_results in results.values():
+        floor = next(result["rps"] for result in mode_results if result["name"] == "floor")
+        for result in mode_results:
+            result["ratio_to_floor"] = result["rps"] / floor
+            result["queries"] = queries[result["name"]][result["mode"]]
+            result["status"] = queries[result["name"]]["status"]
     report = {
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "settings": {
@@ -268,28 +327,44 @@ def main():
             "duration_s": args.duration,
             "factor": args.factor or None,
         },
-        "pages": results,
+        "pages": results["cached"],
+        "pages_rendered": results["rendered"],
+        "search": search,
         "worker": worker_report,
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
 
+    rendered = {r["name"]: r for r in results["rendered"]}
     header = (
-        f"| {'page':<32} | {'req/s':>8} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} "
-        f"| {'errors':>6} | {'SQL':>4} | {'× floor':>7} |"
+        f"| {'page':<32} | {'req/s':>7} | {'p50 ms':>6} | {'p95 ms':>6} | {'p99 ms':>6} "
+        f"| {'errors':>6} | {'SQL':>5} | {'× floor':>7} | {'rendered req/s':>14} | {'× floor':>7} | {'p99 ms':>6} |"
     )
     print(header)
     print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
-    for r in results:
+    for r in results["cached"]:
         errors = r["errors"] + r["non_2xx"]
+        c = rendered[r["name"]]
+        errors += c["errors"] + c["non_2xx"]
+        sql = f"{c['queries']}/{r['queries']}"
         print(
-            f"| {r['name']:<32} | {r['rps']:>8.0f} | {r['p50_us'] / 1000:>7.1f} | {r['p95_us'] / 1000:>7.1f} "
-            f"| {r['p99_us'] / 1000:>7.1f} | {errors:>6} | {r['queries']:>4} | {r['ratio_to_floor']:>7.2f} |"
+            f"| {r['name']:<32} | {r['rps']:>7.0f} | {r['p50_us'] / 1000:>6.1f} | {r['p95_us'] / 1000:>6.1f} "
+            f"| {r['p99_us'] / 1000:>6.1f} | {errors:>6} | {sql:>5} | {r['ratio_to_floor']:>7.2f} "
+            f"| {c['rps']:>14.0f} | {c['ratio_to_floor']:>7.2f} | {c['p99_us'] / 1000:>6.1f} |"
+        )
+    print("\nSQL: queries per request rendered / served from the page cache.")
+    print("\nSearch (count + first page, in-process, ms):")
+    print(f"| {'list':<8} | {'term':<14} | {'matches':>7} | {'p50':>6} | {'max':>6} |")
+    print("|----------|----------------|---------|--------|--------|")
+    for row in search:
+        print(
+            f"| {row['list']:<8} | {row['term']:<14} | {row['matches']:>7} "
+            f"| {row['p50_ms']:>6.1f} | {row['max_ms']:>6.1f} |"
         )
     if worker_report:
         print(f"\nIn a real Celery worker:\n{worker_report}")
-    failing = [r["name"] for r in results if r["status"] != 200]
+    failing = [r["name"] for r in results["cached"] if r["status"] != 200]
     if failing:
         print(f"\nWARNING: not 200 in-process: {', '.join(failing)}")
     print(f"\nJSON written to {out}")

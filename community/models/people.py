@@ -5,6 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -205,8 +206,16 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        """Names of the roles held; one query, or none when `groups` was prefetched."""
-        return frozenset(group.name for group in self.groups.all())
+        """Names of the roles held: from prefetched `groups`, else the cache, else one query.
+        A change of the member's groups deletes the cached names (community.caching)."""
+        if "groups" in getattr(self, "_prefetched_objects_cache", {}):
+            return frozenset(group.name for group in self.groups.all())
+        key = role_cache_key(self.pk)
+        names = cache.get(key)
+        if names is None:
+            names = frozenset(self.groups.values_list("name", flat=True))
+            cache.set(key, names, 3600)
+        return names
 
     def has_role(self, role: str) -> bool:
         return role in self.role_names
@@ -218,6 +227,10 @@ class User(AbstractUser):
     @property
     def roles(self) -> list[str]:
         return [label for value, label in Role.choices if value in self.role_names]
+
+
+def role_cache_key(user_id) -> str:
+    return f"community:roles:{user_id}"
 
 
 class Profile(models.Model):

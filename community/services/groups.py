@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jige_portal.celery import send_after_commit
 
+from .. import caching, pagecache
 from ..models import AuditEvent, CommunityGroup, JoinRequest, Membership, Phase, Profile, User
 from .notifications import notify
 
@@ -228,6 +229,7 @@ def answer_invitation(*, invitation: JoinRequest, user: User, accept: bool) -> N
         JoinRequest.objects.filter(pk=invitation.pk).update(
             status=JoinRequest.Status.REJECTED, decided_by=user, decided_at=timezone.now()
         )
+        pagecache.bump(caching.group(invitation.group_id), caching.member(user.pk))
     audit("community.invitation." + ("accepted" if accept else "declined"), actor=user, group=invitation.group)
 
 
@@ -330,6 +332,8 @@ def sync_automatic_groups_for_user(*, user_id: int) -> tuple[int, int]:
     )
     if to_remove:
         Membership.objects.filter(user=user, group_id__in=to_remove, is_automatic=True).delete()
+    if to_add:  # bulk_create sends no signals for the page cache
+        pagecache.bump(caching.GROUPS, caching.member(user.pk), *[caching.group(g.pk) for g in to_add])
     if to_add or to_remove:
         audit(
             "community.automatic_groups.synced_user",
@@ -367,6 +371,8 @@ def sync_automatic_group(*, group: CommunityGroup) -> tuple[int, int]:
         .exclude(user_id__in=matching.values("user_id"))
         .delete()
     )
+    if new_ids:  # bulk_create sends no signals for the page cache
+        pagecache.bump(caching.GROUPS, caching.group(group.pk), *[caching.member(pk) for pk in new_ids])
     if new_ids or removed:
         audit("community.automatic_group.synced", group=group, added=len(new_ids), removed=removed)
     return len(new_ids), removed

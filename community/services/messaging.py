@@ -6,8 +6,6 @@ a read receipt, someone leaving). A poll whose version is unchanged answers 304 
 alone (see views.conversation_poll).
 """
 
-import time
-
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jige_portal.celery import send_after_commit
 
+from .. import caching, pagecache
 from ..models import (
     Block,
     Comment,
@@ -42,7 +41,7 @@ ACCESS_TTL = 60 * 60 * 12
 
 
 def version_key(conversation_id: int) -> str:
-    return f"community:conv:{conversation_id}:v"
+    return pagecache.version_key(caching.conversation(conversation_id))
 
 
 def access_key(conversation_id: int, user_id: int) -> str:
@@ -50,26 +49,15 @@ def access_key(conversation_id: int, user_id: int) -> str:
 
 
 def conversation_version(conversation_id: int) -> str:
-    """The current version, creating one when the cache lost it."""
-    key = version_key(conversation_id)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, int(time.time() * 1000), None)
-        version = cache.get(key)
-    return str(version)
+    """The current version (a page cache token), made when the cache lost it."""
+    return pagecache.current_version(caching.conversation(conversation_id))
 
 
 def bump_version(conversation_id: int) -> None:
-    """After commit: make every open poll of the conversation fetch again."""
-
-    def bump():
-        key = version_key(conversation_id)
-        try:
-            cache.incr(key)
-        except ValueError:  # evicted or never set: any new value differs from what clients hold
-            cache.set(key, int(time.time() * 1000), None)
-
-    transaction.on_commit(bump)
+    """After commit: make every open poll of the conversation fetch again, and its page and its
+    participants' conversation lists (its last message, read state) render again."""
+    user_ids = Participant.objects.filter(conversation_id=conversation_id).values_list("user_id", flat=True)
+    pagecache.bump(caching.conversation(conversation_id), *[caching.inbox(pk) for pk in user_ids])
 
 
 def grant_poll_access(*, conversation_id: int, user_id: int) -> None:
@@ -254,6 +242,10 @@ def moderate_report(*, report: Report, by: User, hide: bool) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
     target = report.target
     type(target).objects.filter(pk=target.pk).update(is_hidden=hide)
+    if isinstance(target, Post):
+        pagecache.bump(caching.group(target.group_id))
+    elif isinstance(target, Comment):
+        pagecache.bump(caching.group(target.post.group_id))
     report.status = Report.Status.HIDDEN if hide else Report.Status.DISMISSED
     report.handled_by, report.handled_at = by, timezone.now()
     report.save(update_fields=["status", "handled_by", "handled_at"])

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 
+from .. import caching, pagecache
 from ..models import (
     CommunityGroup,
     EmailMode,
@@ -176,6 +177,7 @@ def update_notification_settings(*, user: User, level: str, email_mode: str) -> 
 @transaction.atomic
 def update_group_notification_settings(*, membership: Membership, level: str, email_mode: str) -> Membership:
     Membership.objects.filter(pk=membership.pk).update(notification_level=level, email_mode=email_mode)
+    pagecache.bump(caching.group(membership.group_id))
     membership.notification_level, membership.email_mode = level, email_mode
     return membership
 

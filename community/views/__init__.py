@@ -6,13 +6,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from .. import services
+from .. import pagecache, services
+from ..caching import PORTAL
 from ..forms import AccountForm, ProfileForm
 from ..models import Block, Organization, Profile, User
 
 
 def home(request):
-    return render(request, "home.html")
+    return pagecache.serve_page(request, lambda: render(request, "home.html"), depends_on=[PORTAL])
 
 
 @require_POST

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import services
+from .. import caching, pagecache, services
 from ..forms import (
     CommentForm,
     DecisionForm,
@@ -97,6 +97,11 @@ def _posts_for(group_filter, user):
 @login_required
 def group_list(request):
     """The group finder."""
+    depends_on = [caching.PORTAL, caching.GROUPS, caching.member(request.user.pk)]
+    return pagecache.serve_page(request, lambda: _group_list(request), depends_on=depends_on)
+
+
+def _group_list(request):
     form = FinderForm(request.GET or None)
     groups = CommunityGroup.objects.visible_to(request.user)
     profile = request.user.profile
@@ -176,7 +181,16 @@ def group_edit(request, slug):
 
 @login_required
 def group_detail(request, slug):
-    access = GroupAccess(request, slug)
+    def resolve():
+        access = GroupAccess(request, slug)
+        # The group's version covers what GroupAccess read: the group, the member's membership,
+        # request or invitation; member(pk), added by the cache, covers staff roles.
+        return [caching.PORTAL, caching.group(access.group.pk)], lambda: _group_page(request, access)
+
+    return pagecache.serve(request, resolve)
+
+
+def _group_page(request, access):
     group = access.group
     context = {
         "group": group,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import services
+from .. import caching, pagecache, services
 from ..forms import MessageForm, NotificationSettingsForm, ReportForm
 from ..middleware import apply_user_preferences, cache_only
 from ..models import (
@@ -35,6 +35,11 @@ MESSAGES_PER_PAGE = 50
 
 @login_required
 def conversation_list(request):
+    depends_on = [caching.inbox(request.user.pk)]
+    return pagecache.serve_page(request, lambda: _conversation_list(request), depends_on=depends_on)
+
+
+def _conversation_list(request):
     own = Participant.objects.filter(conversation=OuterRef("pk"), user=request.user)
     last_message = Message.objects.filter(conversation=OuterRef("pk"), is_hidden=False).order_by("-created_at", "-pk")
     conversations = (
@@ -115,15 +120,26 @@ def _messages_context(request, conversation, *, after: int | None = None):
 @login_required
 @never_cache
 def conversation_detail(request, pk):
-    conversation, _seat = _conversation_for(request, pk)
-    services.mark_conversation_read(conversation=conversation, user=request.user)
-    services.grant_poll_access(conversation_id=conversation.pk, user_id=request.user.pk)
-    # Read the version before the messages: a message committed in between bumps it again,
-    # so the next poll fetches it rather than missing it.
-    version = services.conversation_version(conversation.pk)
-    context = _messages_context(request, conversation)
-    context.update(form=MessageForm(), report_form=ReportForm(), version=version)
-    return render(request, "community/conversation_detail.html", context)
+    def resolve():
+        conversation, seat = _conversation_for(request, pk)
+        last = conversation.last_message_at
+        if last and (seat.last_read_at is None or seat.last_read_at < last):
+            services.mark_conversation_read(conversation=conversation, user=request.user)
+        services.grant_poll_access(conversation_id=conversation.pk, user_id=request.user.pk)
+        # Read the version before the messages: a message committed in between bumps it again,
+        # so the next poll fetches it rather than missing it. A cached page stays valid only
+        # while this version holds: then nothing was sent or read since, and the poll grant
+        # (12 hours) outlives the cache entry.
+        version = services.conversation_version(conversation.pk)
+
+        def render_page():
+            context = _messages_context(request, conversation)
+            context.update(form=MessageForm(), report_form=ReportForm(), version=version)
+            return render(request, "community/conversation_detail.html", context)
+
+        return [caching.conversation(conversation.pk)], render_page
+
+    return pagecache.serve(request, resolve)
 
 
 @login_required

@@ -1,0 +1,86 @@
+"""Version names of the community's cached pages, and the rows that bump them (community.pagecache).
+
+Other apps use `PORTAL` and `member()` too: organizations and campuses appear in their filters,
+and a member's own pages (wallet, applications, enrolments) follow `member(pk)`.
+"""
+
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed
+
+from .pagecache import member, track
+
+# Organizations, campuses, interests and group categories: in filters and cards on many pages.
+PORTAL = "portal"
+# The group finder: any group, membership (member counts) or category.
+GROUPS = "community:groups"
+
+
+def group(pk) -> str:
+    """One group's page: the group, its posts, comments, reactions, members and requests."""
+    return f"community:group:{pk}"
+
+
+def conversation(pk) -> str:
+    """One conversation's page and poll: its messages, participants and read receipts."""
+    return f"community:conversation:{pk}"
+
+
+def inbox(pk) -> str:
+    """One member's conversation list."""
+    return f"community:inbox:{pk}"
+
+
+def _group_of_post(post_id):
+    from .models import Post
+
+    # A comment deleted along with its post finds no post: the post's deletion bumped the group.
+    return [group(pk) for pk in Post.objects.filter(pk=post_id).values_list("group_id", flat=True)]
+
+
+def _forget_roles(sender, instance, action, reverse, pk_set, **kwargs):
+    from django.db import transaction
+
+    from .models.people import role_cache_key
+
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    user_ids = (pk_set or ()) if reverse else [instance.pk]
+    keys = [role_cache_key(pk) for pk in user_ids]
+    # Now, for the rest of this transaction, and again after commit: a request that read the
+    # old roles meanwhile must not keep them cached.
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def register():
+    from .models import (
+        Block,
+        Campus,
+        Comment,
+        CommunityGroup,
+        GroupCategory,
+        Interest,
+        JoinRequest,
+        Membership,
+        Organization,
+        Participant,
+        Post,
+        Profile,
+        Reaction,
+        User,
+    )
+
+    for model in (Organization, Campus, Interest, GroupCategory):
+        track(model, lambda row: [PORTAL, GROUPS])
+    track(CommunityGroup, lambda row: [GROUPS, group(row.pk)])
+    track(Membership, lambda row: [GROUPS, group(row.group_id), member(row.user_id)])
+    track(JoinRequest, lambda row: [group(row.group_id), member(row.user_id)])
+    track(Post, lambda row: [group(row.group_id)])
+    track(Comment, lambda row: _group_of_post(row.post_id))
+    track(Reaction, lambda row: _group_of_post(row.post_id))
+    track(Profile, lambda row: [member(row.user_id)], m2m=[Profile.interests])
+    track(Block, lambda row: [member(row.blocker_id), member(row.blocked_id), inbox(row.blocker_id)])
+    track(Participant, lambda row: [inbox(row.user_id)])
+    # Roles are groups: a change shows on every page of the member.
+    track(User, lambda row: [member(row.pk)], m2m=[User.groups])
+    m2m_changed.connect(_forget_roles, sender=User.groups.through, dispatch_uid="community-forget-roles")

@@ -1,0 +1,215 @@
+"""Rendered pages kept in the cache (Redis), and the version tokens that invalidate them.
+
+A page that is read far more often than it changes is rendered once and its whole body kept
+under a key made of everything it depends on that the request carries: the full path, the
+language, the time zone, today's date, the viewer (the member and the header fields of
+base.html, or a visitor) and the view's own `parts`. Beside the body the entry holds the
+*versions* of the data the page was rendered from (`depends_on`): tokens kept in the cache
+under names such as "group:12", replaced after every committed write to that data — by the
+model hooks each app registers with `track` (saves and deletes from services and the admin
+alike), and by explicit `bump` calls where a service writes with `QuerySet.update()` or
+`bulk_create()`, which send no signals.
+
+A request reads its entry, the current tokens and the member's header badges in one round trip
+and serves the body only when they all still match. Otherwise it renders and stores the body
+with the tokens read *before* rendering: a write that commits during the render leaves a stale
+entry that is never served, not a wrong one.
+
+Per-request parts stay live: the CSRF token is rendered as a placeholder and replaced with this
+request's own masked token; a request with flash messages waiting is neither served from nor
+stored in the cache. Only 200 responses are kept, for at most PAGE_CACHE_SECONDS, a backstop
+for what no token covers (another member renaming themselves shows after that time). When the
+cache does not answer, pages are rendered as if it were empty.
+"""
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
+
+# Only letters and digits, so that HTML escaping leaves it as it is.
+CSRF_PLACEHOLDER = "pagecacheCsrfPlaceholder7f3a9c0d"
+_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+
+
+def member(pk) -> str:
+    """Everything of one member's own that their pages show; every cached page of a signed-in
+    member depends on it, so a role or account change renders all of them anew."""
+    return f"member:{pk}"
+
+
+def version_key(name: str) -> str:
+    return f"pagecache:v:{name}"
+
+
+def bump(*names: str) -> None:
+    """Fresh tokens for these versions now and again after commit, so that no page rendered
+    before is served again. The second one matters: a request that read the old rows while the
+    transaction was still open may have stored its page under the first token."""
+    keys = {version_key(name) for name in names if name}
+    if not keys:
+        return
+
+    def replace():
+        try:
+            cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), timeout=None)
+        except Exception:  # the cache is down: its entries are gone or expire with their TTL
+            logger.warning("page cache: could not bump %s", sorted(keys), exc_info=True)
+
+    replace()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(replace)
+
+
+def track(model, versions: Callable[[object], Iterable[str]], *, m2m: Iterable = ()) -> None:
+    """Bump `versions(instance)` whenever a row of `model` is saved or deleted (the admin and
+    inline formsets included), and when one of its many-to-many fields in `m2m` (descriptors such
+    as `Profile.interests`) changes."""
+
+    def changed(sender, instance, **kwargs):
+        if kwargs.get("raw"):  # loaddata
+            return
+        bump(*versions(instance))
+
+    def m2m_change(sender, instance, action, **kwargs):
+        if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, model):
+            bump(*versions(instance))
+
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-save-{model._meta.label}")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{model._meta.label}")
+    for descriptor in m2m:
+        through = descriptor.through
+        m2m_changed.connect(m2m_change, sender=through, weak=False, dispatch_uid=f"pagecache-m2m-{through._meta.label}")
+
+
+def _cacheable(request) -> bool:
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+        return False
+    # Flash messages are shown once, by the page rendered for them.
+    if CookieStorage.cookie_name in request.COOKIES:
+        return False
+    session = getattr(request, "session", None)
+    return not (session is not None and "_messages" in session)
+
+
+def _viewer(request) -> tuple:
+    user = request.user
+    if not user.is_authenticated:
+        return ("visitor",)
+    # What base.html shows of the member: a change to any of these renders anew.
+    return ("member", user.pk, user.display_name, str(user.avatar), user.is_staff)
+
+
+def serve(request, resolve: Callable[[], tuple[Iterable[str], Callable[[], HttpResponse]]], *, parts=()):
+    """The page from the cache while the data it was rendered from is unchanged, else rendered.
+
+    `resolve()` does what the view does before rendering — find the object, check that the
+    viewer may see it (raising Http404 or PermissionDenied as usual) — and returns the version
+    names the page depends on and a function that renders it. It runs only when no valid entry
+    exists. An entry is kept per viewer, so it is served only to someone for whom `resolve()`
+    succeeded, and only while every version it named is unchanged: those names must cover what
+    the permission check read (the object, the viewer's membership or roles) as well as what
+    the page shows. Every signed-in viewer's pages also depend on `member(pk)`.
+    """
+    if not _cacheable(request):
+        return resolve()[1]()
+    from .services.notifications import badge_cache_key
+
+    identity = (
+        request.get_full_path(),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),
+        _viewer(request),
+        tuple(parts),
+    )
+    key = "pagecache:p:" + hashlib.sha256(repr(identity).encode()).hexdigest()
+    badges_key = badge_cache_key(request.user.pk) if request.user.is_authenticated else None
+    try:
+        found = cache.get_many([key, badges_key] if badges_key else [key])
+        entry = found.get(key)
+        badges = found.get(badges_key) if badges_key else None
+        if entry is not None and entry["badges"] == badges:
+            current = cache.get_many(entry["keys"])
+            if all(current.get(k) == v for k, v in zip(entry["keys"], entry["versions"], strict=True)):
+                return _live(request, HttpResponse(entry["body"], content_type=entry["content_type"]))
+    except Exception:
+        logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
+        return resolve()[1]()
+
+    depends_on, render = resolve()
+    names = set(depends_on)
+    if request.user.is_authenticated:
+        names.add(member(request.user.pk))
+    keys = [version_key(name) for name in sorted(names)]
+    try:
+        # Read before rendering: a write that commits meanwhile bumps past these tokens.
+        versions = _current_versions(keys)
+    except Exception:
+        logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
+        return render()
+    request.pagecache_rendering = True
+    try:
+        response = render()
+    finally:
+        request.pagecache_rendering = False
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        entry = {
+            "keys": keys,
+            "versions": versions,
+            "badges": getattr(request, "pagecache_badges", None),
+            "body": response.content,
+            "content_type": response["Content-Type"],
+        }
+        try:
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("page cache: could not store %s", request.path, exc_info=True)
+    return _live(request, response)
+
+
+def serve_page(request, render: Callable[[], HttpResponse], *, depends_on: Iterable[str], parts=()):
+    """`serve` for a page whose versions are known before rendering (lists, the home page)."""
+    return serve(request, lambda: (depends_on, render), parts=parts)
+
+
+def _current_versions(keys: list[str]) -> tuple:
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    if missing:
+        # A version never bumped (or evicted) gets a token now: an entry is never stored
+        # against "no version", which a later eviction could make match again.
+        for version in missing:
+            cache.add(version, uuid.uuid4().hex, timeout=None)
+        found.update(cache.get_many(missing))
+    return tuple(found.get(k) for k in keys)
+
+
+def current_version(name: str) -> str:
+    """The token of one version, made when there is none (the conversation poll's ETag)."""
+    return _current_versions([version_key(name)])[0]
+
+
+def _live(request, response: HttpResponse) -> HttpResponse:
+    """Put this request's CSRF token where the placeholder was rendered."""
+    if not response.streaming and _PLACEHOLDER_BYTES in response.content:
+        response.content = response.content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
+    return response
+
+
+def context(request) -> dict:
+    """Template context while a page is rendered for the cache: the CSRF placeholder."""
+    if getattr(request, "pagecache_rendering", False):
+        return {"csrf_token": CSRF_PLACEHOLDER}
+    return {}
