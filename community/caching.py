@@ -5,9 +5,9 @@ and a member's own pages (wallet, applications, enrolments) follow `member(pk)`.
 """
 
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .pagecache import member, track
+from .pagecache import bump, member, track
 
 # Organizations, campuses, interests and group categories: in filters and cards on many pages.
 PORTAL = "portal"
@@ -38,18 +38,37 @@ def _group_of_post(post_id):
 
 
 def _forget_roles(sender, instance, action, reverse, pk_set, **kwargs):
+    """A member's roles changed, from either side (`user.groups` or `group.user_set`): the cached
+    role names go, and on the roles' side the member's pages too (`track` sees only the user's)."""
     from django.db import transaction
 
     from .models.people import role_cache_key
 
+    if reverse and action == "pre_clear":
+        # post_clear names no one: remember who is about to lose the role.
+        instance._pagecache_role_holders = list(instance.user_set.values_list("pk", flat=True))
+        return
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
-    user_ids = (pk_set or ()) if reverse else [instance.pk]
+    if not reverse:
+        user_ids = [instance.pk]
+    elif action == "post_clear":
+        user_ids = instance.__dict__.pop("_pagecache_role_holders", [])
+    else:
+        user_ids = pk_set or ()
     keys = [role_cache_key(pk) for pk in user_ids]
     # Now, for the rest of this transaction, and again after commit: a request that read the
     # old roles meanwhile must not keep them cached.
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
+    if reverse:
+        bump(*[member(pk) for pk in user_ids])
+
+
+def _forget_user(sender, instance, **kwargs):
+    from .backends import forget_user
+
+    forget_user(instance.pk)
 
 
 def register():
@@ -83,4 +102,6 @@ def register():
     track(Participant, lambda row: [inbox(row.user_id)])
     # Roles are groups: a change shows on every page of the member.
     track(User, lambda row: [member(row.pk)], m2m=[User.groups])
+    post_save.connect(_forget_user, sender=User, dispatch_uid="community-forget-user")
+    post_delete.connect(_forget_user, sender=User, dispatch_uid="community-forget-user-deleted")
     m2m_changed.connect(_forget_roles, sender=User.groups.through, dispatch_uid="community-forget-roles")

@@ -36,6 +36,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
+from jige_portal.cache import CACHE_ERRORS
+
 logger = logging.getLogger(__name__)
 
 # Only letters and digits, so that HTML escaping leaves it as it is.
@@ -64,7 +66,7 @@ def bump(*names: str) -> None:
     def replace():
         try:
             cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), timeout=None)
-        except Exception:  # the cache is down: its entries are gone or expire with their TTL
+        except CACHE_ERRORS:  # the cache is down: its entries are gone or expire with their TTL
             logger.warning("page cache: could not bump %s", sorted(keys), exc_info=True)
 
     replace()
@@ -144,7 +146,7 @@ def serve(request, resolve: Callable[[], tuple[Iterable[str], Callable[[], HttpR
             current = cache.get_many(entry["keys"])
             if all(current.get(k) == v for k, v in zip(entry["keys"], entry["versions"], strict=True)):
                 return _live(request, HttpResponse(entry["body"], content_type=entry["content_type"]))
-    except Exception:
+    except CACHE_ERRORS:
         logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
         return resolve()[1]()
 
@@ -156,7 +158,7 @@ def serve(request, resolve: Callable[[], tuple[Iterable[str], Callable[[], HttpR
     try:
         # Read before rendering: a write that commits meanwhile bumps past these tokens.
         versions = _current_versions(keys)
-    except Exception:
+    except CACHE_ERRORS:
         logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
         return render()
     request.pagecache_rendering = True
@@ -174,7 +176,7 @@ def serve(request, resolve: Callable[[], tuple[Iterable[str], Callable[[], HttpR
         }
         try:
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-        except Exception:
+        except CACHE_ERRORS:
             logger.warning("page cache: could not store %s", request.path, exc_info=True)
     return _live(request, response)
 
@@ -194,6 +196,11 @@ def _current_versions(keys: list[str]) -> tuple:
             cache.add(version, uuid.uuid4().hex, timeout=None)
         found.update(cache.get_many(missing))
     return tuple(found.get(k) for k in keys)
+
+
+def current_versions(names: Iterable[str]) -> tuple:
+    """The tokens of these versions in one round trip, made where there are none."""
+    return _current_versions([version_key(name) for name in names])
 
 
 def current_version(name: str) -> str:

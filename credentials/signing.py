@@ -4,6 +4,7 @@ The library (`credentials.openbadges`) knows nothing of the database; this modul
 finds what it needs. Every function here runs inside the caller's transaction.
 """
 
+import copy
 import logging
 import secrets
 import uuid
@@ -16,6 +17,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from community import pagecache
+from community.caching import PORTAL
 from community.models import Organization, User
 
 from . import caching
@@ -86,12 +88,33 @@ def rotate_issuer_key(*, organization: Organization | None) -> IssuerKey:
     return row
 
 
+# {names of page-cache versions: (their tokens, value)}: what every verification reads, kept in
+# this process while the tokens hold (one Redis round trip instead of a query).
+_REMEMBERED: dict[tuple, tuple] = {}
+
+
+def _remembered(names: tuple[str, ...], compute):
+    tokens = pagecache.current_versions(names)
+    kept = _REMEMBERED.get(names)
+    if kept is not None and kept[0] == tokens:
+        return kept[1]
+    value = compute()  # after reading the tokens: a change committed meanwhile bumps them again
+    if len(_REMEMBERED) > 1000:
+        _REMEMBERED.clear()
+    _REMEMBERED[names] = (tokens, value)
+    return value
+
+
 def known_issuers() -> dict[str, str]:
-    """{DID: registered name} of every key the portal ever had (retired ones too), one query."""
-    names = {}
-    for did, name in IssuerKey.objects.values_list("did", "organization__name"):
-        names[did] = name or PORTAL_ISSUER_NAME
-    return names
+    """{DID: registered name} of every key the portal ever had (retired ones too)."""
+
+    def load():
+        names = {}
+        for did, name in IssuerKey.objects.values_list("did", "organization__name"):
+            names[did] = name or PORTAL_ISSUER_NAME
+        return names
+
+    return dict(_remembered((PORTAL, caching.ISSUERS), load))
 
 
 def organization_for_did(did: str) -> Organization | None:
@@ -177,14 +200,15 @@ def fetch_status_list(url: str) -> dict:
         raise ob.StatusListError("no such status list") from None
     if match.view_name != "credentials:status_list":
         raise ob.StatusListError("not a status list URL")
-    document = (
-        StatusList.objects.filter(public_id=match.kwargs["public_id"])
-        .values_list("signed_credential", flat=True)
-        .first()
-    )
+    public_id = match.kwargs["public_id"]
+
+    def load():
+        return StatusList.objects.filter(public_id=public_id).values_list("signed_credential", flat=True).first()
+
+    document = _remembered((caching.status_list(public_id),), load)
     if document is None:
         raise ob.StatusListError("no such status list")
-    return document
+    return copy.deepcopy(document)
 
 
 # --- signing awards ---------------------------------------------------------------------------

@@ -346,11 +346,14 @@ def _client_address(request) -> str:
 def verify_api(request):
     """POST a credential's JSON or a baked PNG as the body; answers the verification report."""
     bucket = f"credentials:verify-api:{_client_address(request)}"
-    cache.add(bucket, 0, timeout=60)
-    try:
-        calls = cache.incr(bucket)
-    except ValueError:
-        calls = 1
+    if hasattr(cache, "incr_window"):  # Redis (jige_portal.cache)
+        calls = cache.incr_window(bucket, 60)
+    else:
+        cache.add(bucket, 0, timeout=60)
+        try:
+            calls = cache.incr(bucket)
+        except ValueError:
+            calls = 1
     if calls > settings.CREDENTIALS_VERIFY_RATE:
         return JsonResponse(
             {"error": "rate_limited", "message": _("Too many requests; try again in a minute.")}, status=429

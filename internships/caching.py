@@ -17,11 +17,20 @@ def eligibility(student_id) -> str:
     return f"internships:eligibility:{student_id}"
 
 
+def _posting_pages(row) -> list[str]:
+    from .models import Application
+
+    # An application's page shows its posting (title, company, paid or not) and who the company
+    # is follows from it: a change to the posting renders every one of them anew.
+    applications = Application.objects.filter(posting_id=row.pk).values_list("pk", flat=True)
+    return [POSTINGS, *[application(pk) for pk in applications]]
+
+
 def register():
     from .models import Application, ApplicationEvent, Evaluation, HostCompany, OutcomeSurvey, Posting, WorkEligibility
 
     track(HostCompany, lambda row: [POSTINGS])
-    track(Posting, lambda row: [POSTINGS])
+    track(Posting, _posting_pages)
     track(Application, lambda row: [application(row.pk), member(row.student_id)])
     for model in (ApplicationEvent, Evaluation, OutcomeSurvey):
         track(model, lambda row: [application(row.application_id)])

@@ -7,6 +7,10 @@ safe to share between threads, so each pool keeps the one it made.
 """
 
 from django.core.cache.backends import redis as django_redis
+from redis.exceptions import RedisError
+
+# What a cache call raises when Redis does not answer.
+CACHE_ERRORS = (RedisError, OSError)
 
 
 class _Client(django_redis.RedisCacheClient):
@@ -22,3 +26,14 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _Client
+
+    def incr_window(self, key, timeout: int) -> int:
+        """Add one to a counter that expires `timeout` seconds after it was made; one round trip
+        (INCR and EXPIRE NX in a pipeline) where add() + incr() would take two."""
+        key = self.make_and_validate_key(key)
+        client = self._cache.get_client(key, write=True)
+        with client.pipeline(transaction=False) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, timeout, nx=True)
+            count, _expiry_set = pipe.execute()
+        return count

@@ -104,9 +104,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 AUTH_USER_MODEL = "community.User"
+# Django's and allauth's backends, reading the signed-in member from the cache (community/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "community.backends.ModelBackend",
+    "community.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

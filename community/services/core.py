@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from jige_portal.celery import send_after_commit
 
+from ..backends import forget_user
 from ..models import OutgoingEmail, Role, User
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,7 @@ def set_language_preference(*, user: User, language: str) -> None:
     """Remember the interface language of a signed-in member."""
     if language in dict(settings.LANGUAGES) and user.language != language:
         User.objects.filter(pk=user.pk).update(language=language)
+        forget_user(user.pk)
         user.language = language
 
 
@@ -129,5 +131,6 @@ def assign_role(*, user: User, role: str) -> None:
     user.groups.add(group)
     if role in (Role.STAFF, Role.FACULTY) and not user.is_staff:
         User.objects.filter(pk=user.pk).update(is_staff=True)
+        forget_user(user.pk)
         user.is_staff = True
     user.__dict__.pop("role_names", None)

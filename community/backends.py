@@ -1,0 +1,57 @@
+"""Authentication backends that read the signed-in member from the cache.
+
+Every request of a signed-in member loads their row; on pages served from the page cache that
+was the only query left. The row is kept in the cache for a few minutes and forgotten whenever
+it is saved or deleted (community.caching) and where a service updates it in bulk
+(`forget_user`), so a password change, a deactivation or a new e-mail address takes effect at
+once: Django still checks the session's password hash and `is_active` on the cached row.
+"""
+
+import contextlib
+
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.core.cache import cache
+from django.db import transaction
+
+from jige_portal.cache import CACHE_ERRORS
+
+USER_SECONDS = 300
+
+
+def user_cache_key(user_id) -> str:
+    return f"community:user:{user_id}"
+
+
+def forget_user(user_id) -> None:
+    """Drop the cached row now and again after commit (a request may re-read the old row meanwhile)."""
+    key = user_cache_key(user_id)
+    cache.delete(key)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.delete(key))
+
+
+class _CachedUser:
+    def get_user(self, user_id):
+        key = user_cache_key(user_id)
+        try:
+            user = cache.get(key)
+        except CACHE_ERRORS:  # the cache is down: the database answers
+            user = None
+        if user is None:
+            try:
+                user = get_user_model()._default_manager.get(pk=user_id)
+            except get_user_model().DoesNotExist:
+                return None
+            with contextlib.suppress(*CACHE_ERRORS):
+                cache.set(key, user, USER_SECONDS)
+        return user if self.user_can_authenticate(user) else None
+
+
+class ModelBackend(_CachedUser, DjangoModelBackend):
+    pass
+
+
+class AuthenticationBackend(_CachedUser, AllauthBackend):
+    pass
