@@ -25,6 +25,7 @@ from ..forms import (
     PostForm,
     ReportForm,
 )
+from ..keyset import keyset_page
 from ..models import Comment, CommunityGroup, JoinRequest, Membership, Post, Reaction
 from ..ratelimit import rate_limited
 from ..search import apply_search
@@ -212,7 +213,7 @@ def _group_page(request, access):
         )
         context["join_form"] = JoinRequestForm()
     if access.can_see_content:
-        context["page"] = paginate(request, _posts_for(Q(group=group), request.user))
+        context["page"] = keyset_page(request, _posts_for(Q(group=group), request.user))
     if access.is_member:
         context["post_form"] = PostForm()
         context["notification_form"] = GroupNotificationForm(
@@ -548,4 +549,4 @@ def content_report(request, slug, pk):
 def feed(request):
     """Posts of every group the member belongs to."""
     posts = _posts_for(Q(group__in=CommunityGroup.objects.of_member(request.user)), request.user)
-    return render(request, "community/feed.html", {"page": paginate(request, posts)})
+    return render(request, "community/feed.html", {"page": keyset_page(request, posts)})

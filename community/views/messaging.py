@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import caching, pagecache, services
 from ..forms import MessageForm, NotificationSettingsForm, ReportForm
+from ..keyset import keyset_page
 from ..middleware import apply_user_preferences, cache_only
 from ..models import (
     AuditEvent,
@@ -285,7 +286,7 @@ def member_block(request, user_id):
 @login_required
 def notification_list(request):
     notifications = Notification.objects.for_recipient(request.user)
-    return render(request, "community/notification_list.html", {"page": paginate(request, notifications)})
+    return render(request, "community/notification_list.html", {"page": keyset_page(request, notifications)})
 
 
 @login_required
