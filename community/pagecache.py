@@ -99,7 +99,7 @@ def _cacheable(request) -> bool:
     if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
         return False
     # Flash messages are shown once, by the page rendered for them.
-    if CookieStorage.cookie_name in request.COOKIES:
+    if request.COOKIES.get(CookieStorage.cookie_name):
         return False
     session = getattr(request, "session", None)
     return not (session is not None and "_messages" in session)
