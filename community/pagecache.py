@@ -22,10 +22,12 @@ for what no token covers (another member renaming themselves shows after that ti
 cache does not answer, pages are rendered as if it were empty.
 """
 
+import functools
 import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -105,6 +107,22 @@ def _cacheable(request) -> bool:
     return not (session is not None and "_messages" in session)
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of the code, templates and catalogues: pages rendered by another release of the
+    portal are not served by this one (computed once per process, from the files' contents)."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    apps = ("jige_portal", "community", "courses", "internships", "credentials")
+    patterns = ("templates/**/*.html", "locale/**/*.po", *(f"{app}/**/*.py" for app in apps))
+    for path in sorted({p for pattern in patterns for p in root.glob(pattern)}):
+        if "tests" in path.parts:
+            continue
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _viewer(request) -> tuple:
     user = request.user
     if not user.is_authenticated:
@@ -129,6 +147,7 @@ def serve(request, resolve: Callable[[], tuple[Iterable[str], Callable[[], HttpR
     from .services.notifications import badge_cache_key
 
     identity = (
+        code_fingerprint(),
         request.get_full_path(),
         translation.get_language(),
         timezone.get_current_timezone_name(),

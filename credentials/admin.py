@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
@@ -183,15 +183,26 @@ class AwardAdmin(admin.ModelAdmin):
         form = RevokeActionForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             count = 0
+            errors = []
             for award in queryset.select_related("achievement"):
+                if award.is_revoked:
+                    continue
                 try:
-                    if not award.is_revoked:
-                        services.revoke_award(award=award, revoked_by=request.user, reason=form.cleaned_data["reason"])
-                        count += 1
+                    services.revoke_award(award=award, revoked_by=request.user, reason=form.cleaned_data["reason"])
                 except PermissionDenied:
                     continue
-            self.message_user(request, _("%(count)s awards revoked.") % {"count": count}, messages.SUCCESS)
-            return None
+                except ValidationError as error:  # e.g. the issuer key cannot be unlocked: this one is untouched
+                    errors.extend(message for message in error.messages if message not in errors)
+                    continue
+                count += 1
+            if not errors:
+                self.message_user(request, _("%(count)s awards revoked.") % {"count": count}, messages.SUCCESS)
+                return None
+            # Back to the revoke page, reason kept: it shows which awards were revoked and which were not.
+            if count:
+                self.message_user(request, _("%(count)s awards revoked.") % {"count": count}, messages.SUCCESS)
+            for message in errors:
+                self.message_user(request, message, messages.ERROR)
         return TemplateResponse(
             request,
             "credentials/admin_revoke.html",

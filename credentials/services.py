@@ -21,6 +21,7 @@ from jige_portal.celery import send_after_commit
 from . import caching, signing
 from .images import default_badge_file
 from .models import Achievement, Award, AwardEvent, BatchAward, RecognitionRequest
+from .openbadges import KeyEncryptionError
 
 logger = logging.getLogger(__name__)
 
@@ -265,7 +266,8 @@ def set_award_visibility(*, award: Award, user: User, public: bool) -> Award:
 
 @transaction.atomic
 def revoke_award(*, award: Award, revoked_by: User, reason: str) -> Award:
-    """Revoke an award with a reason and tell the learner. Raises PermissionDenied, ValidationError."""
+    """Revoke an award with a reason and tell the learner. Raises PermissionDenied, ValidationError
+    (also when a signed award's issuer key cannot be unlocked: then nothing is written)."""
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for the revocation."), code="reason_required")
@@ -276,14 +278,28 @@ def revoke_award(*, award: Award, revoked_by: User, reason: str) -> Award:
         if award.is_revoked:
             return award
         raise PermissionDenied
+    # The signed credential's bit in its status list, flipped and re-signed in this transaction:
+    # verifiers see the revocation as soon as it commits. First, because it needs the issuer's
+    # private key (an unsigned award has no list and needs none); the exception rolls it back.
+    try:
+        signing.set_revoked_bit(award=award)
+    except KeyEncryptionError as error:
+        logger.error(
+            "credentials.award.revoke_failed award %s: the issuer key cannot be unlocked (%s)", award.pk, error
+        )
+        raise ValidationError(
+            _(
+                "The signing key cannot be unlocked, so the award was not revoked. The administrator must "
+                "set %(setting)s to the secret the issuer keys were encrypted with."
+            ),
+            code="signing_key_locked",
+            params={"setting": "CREDENTIALS_KEY_ENCRYPTION_KEY"},
+        ) from error
     award.status = Award.Status.REVOKED
     award.revoked_at = timezone.now()
     award.revoked_by = revoked_by
     award.revocation_reason = reason
     award.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
-    # The signed credential's bit in its status list, flipped and re-signed in this transaction:
-    # verifiers see the revocation as soon as it commits.
-    signing.set_revoked_bit(award=award)
     record_award_event(award=award, event="credentials.award.revoked", actor=revoked_by, note=reason)
     _notify(
         recipient=award.recipient,

@@ -172,7 +172,8 @@ def _allocate_status_index(award: Award, status_list: StatusList) -> int:
 
 
 def set_revoked_bit(*, award: Award) -> None:
-    """Flip the award's bit in its status list and re-sign the list, in the caller's transaction."""
+    """Flip the award's bit in its status list and re-sign the list, in the caller's transaction.
+    Raises KeyEncryptionError, before writing anything, when the list's key cannot be unlocked."""
     if award.status_list_id is None:
         return
     # Race: two revocations on the same list at once would each read the old bits and the last

@@ -338,7 +338,18 @@ def _issuer_organization(result):
 
 
 def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The address a client is counted under. Behind TRUSTED_PROXY_COUNT proxies, each appending the
+    address it saw to X-Forwarded-For, the N-th entry from the right is the one the outermost trusted
+    proxy saw; entries further left come from the client and may be forged."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < proxies:
+        return remote
+    return forwarded[-proxies]
 
 
 @csrf_exempt  # a machine endpoint: no session, no cookies, nothing changes; rate-limited instead
@@ -533,10 +544,14 @@ def award_revoke(request, public_id):
     if request.method == "POST" and form.is_valid():
         if award.is_revoked:
             messages.info(request, _("This award had already been revoked."))
-        else:
+            return redirect("credentials:holder_list", slug=award.achievement.slug)
+        try:
             services.revoke_award(award=award, revoked_by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:  # e.g. the issuer key cannot be unlocked: nothing was written
+            form.add_error(None, error)
+        else:
             messages.success(request, _("The award has been revoked and the learner told."))
-        return redirect("credentials:holder_list", slug=award.achievement.slug)
+            return redirect("credentials:holder_list", slug=award.achievement.slug)
     return render(request, "credentials/award_revoke.html", {"award": award, "form": form})
 
 

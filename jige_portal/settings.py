@@ -100,8 +100,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Rendered key pages are kept this long at most; version tokens invalidate them sooner
-# (community/pagecache.py). 0 turns the page cache off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# (community/pagecache.py). 0 turns the page cache off, the default while developing.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
 
 AUTH_USER_MODEL = "community.User"
 # Django's and allauth's backends, reading the signed-in member from the cache (community/backends.py).
@@ -307,3 +307,5 @@ INTERNSHIPS_PRIVATE_ROOT = env("INTERNSHIPS_PRIVATE_ROOT", default="")
 CREDENTIALS_KEY_ENCRYPTION_KEY = env("CREDENTIALS_KEY_ENCRYPTION_KEY", default="")
 # Requests per minute per client address to the verify JSON endpoint (credentials:verify_api).
 CREDENTIALS_VERIFY_RATE = env.int("CREDENTIALS_VERIFY_RATE", default=30)
+# Reverse proxies in front of the portal that append to X-Forwarded-For (0: count clients by REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
