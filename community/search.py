@@ -168,25 +168,12 @@ class SearchIndex(Operation):
         return f"Full-text GIN index on {self.model_name}.{self.column} (PostgreSQL only)"
 
 
-class SearchVector(Operation):
+class SearchVector(SearchIndex):
     """Migration operation, PostgreSQL only: a stored generated column
     `<name>_vector = to_tsvector('simple', <name>_text)` with a GIN index, replacing the
     expression index of `SearchIndex`. Not a model field: Django never writes it.
     Usage: `SearchVector("communitygroup", "search_text")`.
     """
-
-    reduces_to_sql = True
-    reversible = True
-
-    def __init__(self, model_name: str, column: str = "search_text"):
-        self.model_name = model_name
-        self.column = column
-
-    def deconstruct(self):
-        return self.__class__.__qualname__, [self.model_name, self.column], {}
-
-    def state_forwards(self, app_label, state):
-        pass
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor != "postgresql":

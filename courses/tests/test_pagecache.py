@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from community.tests.factories import UserFactory
-from community.tests.test_pagecache import csrf_token, form_fields, from_cache, page, signed_in, visit, without_csrf
+from community.tests.pages import csrf_token, form_fields, from_cache, page, signed_in, visit, without_csrf
 from courses import services
 from courses.models import Enrolment
 from courses.tests.factories import EnrolmentFactory, SessionFactory, published_module

@@ -10,7 +10,7 @@ from django.urls import reverse
 from community import services as community_services
 from community.models import Role
 from community.tests.factories import UserFactory
-from community.tests.test_pagecache import (
+from community.tests.pages import (
     csrf_token,
     form_fields,
     from_cache,
