@@ -4,6 +4,8 @@ Other apps use `PORTAL` and `member()` too: organizations and campuses appear in
 and a member's own pages (wallet, applications, enrolments) follow `member(pk)`.
 """
 
+import functools
+
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -30,11 +32,14 @@ def inbox(pk) -> str:
     return f"community:inbox:{pk}"
 
 
-def _group_of_post(post_id):
+@functools.lru_cache(maxsize=4096)
+def _group_of_post(post_id) -> tuple[str, ...]:
+    """A post never moves to another group, so the answer can be kept: deleting a post with many
+    comments then asks once, not once per comment. A comment deleted along with its post may find
+    no post: the post's deletion bumped the group."""
     from .models import Post
 
-    # A comment deleted along with its post finds no post: the post's deletion bumped the group.
-    return [group(pk) for pk in Post.objects.filter(pk=post_id).values_list("group_id", flat=True)]
+    return tuple(group(pk) for pk in Post.objects.filter(pk=post_id).values_list("group_id", flat=True))
 
 
 def _forget_roles(sender, instance, action, reverse, pk_set, **kwargs):
@@ -95,6 +100,8 @@ def register():
     track(Membership, lambda row: [GROUPS, group(row.group_id), member(row.user_id)])
     track(JoinRequest, lambda row: [group(row.group_id), member(row.user_id)])
     track(Post, lambda row: [group(row.group_id)])
+    # Where ids can come back (SQLite reuses the highest one), a deleted post's answer must go.
+    post_delete.connect(lambda **kwargs: _group_of_post.cache_clear(), sender=Post, weak=False)
     track(Comment, lambda row: _group_of_post(row.post_id))
     track(Reaction, lambda row: _group_of_post(row.post_id))
     track(Profile, lambda row: [member(row.user_id)], m2m=[Profile.interests])
