@@ -48,8 +48,10 @@ def test_keyboard_reaches_the_skip_link_and_the_language_switch(new_page):
         focused.append(page.evaluate("document.activeElement.textContent.trim()"))
     assert "日本語" in focused
     page.get_by_role("button", name="日本語").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    # Wait for the page the form leads to: the current page is loaded already, so waiting for a
+    # load state could read the English page before the Japanese one arrives.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("html").get_attribute("lang") == "ja"
 
 
