@@ -6,7 +6,7 @@ Idempotent: groups by slug, members by e-mail, posts by (group, author, text).
 from allauth.account.models import EmailAddress
 
 from . import services
-from .models import Comment, Participant, Post, Role, User
+from .models import Participant, Post, Role, User
 
 MEMBERS = [
     # e-mail, display name, organization slug, language, hobbies
@@ -230,7 +230,8 @@ def seed(context: dict, *, password: str) -> None:
         services.add_member(group=groups[slug], user=author)
         post, created = Post.objects.get_or_create(group=groups[slug], author=author, body=body)
         if created and slug == "hiking-club":
-            Comment.objects.create(post=post, author=users["siti@demo.jige.example"], body="Count me in! 🙋‍♀️")
+            # Through the service, which keeps the post's comment counter equal to its rows.
+            services.add_comment(post=post, author=users["siti@demo.jige.example"], body="Count me in! 🙋‍♀️")
     student = context["users"][Role.STUDENT.value]
     lucas = users["lucas@demo.jige.example"]
     already = Participant.objects.filter(user=student, conversation__participants__user=lucas).exists()
