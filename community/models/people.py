@@ -1,5 +1,6 @@
 """People and organizations: the foundation every other app builds on."""
 
+import re
 import zoneinfo
 from datetime import date
 
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import Country, FieldOfStudy, Language, Prefecture
 
+EMAIL_DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
+
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
 
@@ -27,6 +30,9 @@ class Role(models.TextChoices):
     FACULTY = "faculty", _("Faculty")
     STAFF = "staff", _("Staff")
     COMPANY_CONTACT = "company_contact", _("Company contact")
+    # Signed up on their own with an address of no partner university: may browse and join open
+    # groups until staff give them a role.
+    GUEST = "guest", _("Guest")
 
 
 class Phase(models.TextChoices):
@@ -49,6 +55,17 @@ class OrganizationQuerySet(models.QuerySet):
 
     def companies(self):
         return self.filter(kind=Organization.Kind.COMPANY)
+
+    def for_email_address(self, email: str) -> "Organization | None":
+        """The active university whose e-mail domains hold the address's domain or one it is a
+        subdomain of (mail.kansai-u.ac.jp matches kansai-u.ac.jp); the most specific one wins."""
+        domain = email.rpartition("@")[2].strip().lower().rstrip(".")
+        best, best_length = None, 0
+        for organization in self.universities().filter(is_active=True).exclude(email_domains=""):
+            for listed in organization.email_domain_list:
+                if (domain == listed or domain.endswith("." + listed)) and len(listed) > best_length:
+                    best, best_length = organization, len(listed)
+        return best
 
 
 class Organization(models.Model):
@@ -73,6 +90,15 @@ class Organization(models.Model):
     website = models.URLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     description = models.TextField(_("description"), blank=True)
+    email_domains = models.CharField(
+        _("e-mail domains"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Domains of the university's student e-mail addresses, separated by spaces or commas, "
+            "e.g. kansai-u.ac.jp; subdomains count. Members who sign up with such an address become its students."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -89,6 +115,15 @@ class Organization(models.Model):
 
     def get_absolute_url(self):
         return reverse("community:organization", args=[self.slug])
+
+    def clean(self):
+        for domain in self.email_domain_list:
+            if "." not in domain or not EMAIL_DOMAIN.fullmatch(domain):
+                raise ValidationError({"email_domains": _("“%(domain)s” is not an e-mail domain.") % {"domain": domain}})
+
+    @property
+    def email_domain_list(self) -> list[str]:
+        return [d.strip().lstrip("@").rstrip(".").lower() for d in re.split(r"[\s,;]+", self.email_domains) if d.strip()]
 
 
 class Campus(models.Model):
