@@ -3,8 +3,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
-from django.views.static import serve
 
+from community import media as community_media
 from community import views as community_views
 
 from . import views
@@ -26,7 +26,11 @@ urlpatterns = [
     path("bench/floor/", views.bench_floor, name="bench_floor"),
 ]
 
+# Files of groups (post images, covers) go through the group's own check, whoever serves the
+# rest of /media/ (community/media.py).
+urlpatterns += [re_path(community_media.group_file_pattern(), community_media.group_file, name="group_file")]
+
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", community_media.serve_public),
     ]
