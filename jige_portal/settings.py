@@ -8,6 +8,7 @@ in-process tasks and a local-memory cache, which is what `make run` gives a fres
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -16,7 +17,17 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
+# Keys that are in the repository (and the example file) sign nothing outside a developer's machine.
+_PUBLIC_KEYS = {"", "dev-only-insecure-key-change-me-in-production", "change-me-to-a-long-random-string"}
+SECRET_KEY = env("SECRET_KEY", default="")
+if SECRET_KEY in _PUBLIC_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG=0 the portal needs its own long random SECRET_KEY "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'); "
+            "only DEBUG=1 runs on the development key."
+        )
+    SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The portal's public address, used in e-mails and in links that leave the portal.
@@ -197,8 +208,6 @@ if MEDIA_S3_BUCKET:
     _private_prefix = env("MEDIA_S3_PRIVATE_PREFIX", default="private").strip("/")
     # Public read is granted on the media prefix; the CVs' prefix must not fall inside it.
     if not _media_prefix or not _private_prefix or (_private_prefix + "/").startswith(_media_prefix + "/"):
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured(
             "MEDIA_S3_PREFIX and MEDIA_S3_PRIVATE_PREFIX must be two separate, non-empty prefixes."
         )
@@ -283,6 +292,12 @@ CELERY_BEAT_SCHEDULE = {}  # each app's schedule.py adds its entries (see jige_p
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind HTTPS: redirect plain HTTP, and tell browsers to use HTTPS only (HSTS). Off by default,
+# because a browser that saw HSTS refuses plain HTTP for that long (and preload lists are slow to leave).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -309,3 +324,6 @@ CREDENTIALS_KEY_ENCRYPTION_KEY = env("CREDENTIALS_KEY_ENCRYPTION_KEY", default="
 CREDENTIALS_VERIFY_RATE = env.int("CREDENTIALS_VERIFY_RATE", default=30)
 # Reverse proxies in front of the portal that append to X-Forwarded-For (0: count clients by REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# allauth's per-address limits (failed sign-ins) count the same client address: otherwise every
+# client behind the proxy shares the proxy's address, and ten failures by anyone lock out everyone.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
