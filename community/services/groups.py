@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -177,13 +178,19 @@ def decide_join_request(*, join_request: JoinRequest, by: User, approve: bool, r
         target=user.pk,
         response=response[:200],
     )
+    if join_request.response and approve:
+        message = _("Your request to join %(group)s was approved. Message from the group: “%(response)s”")
+    elif join_request.response:
+        message = _("Your request to join %(group)s was declined. Message from the group: “%(response)s”")
+    elif approve:
+        message = _("Your request to join %(group)s was approved.")
+    else:
+        message = _("Your request to join %(group)s was declined.")
     notify(
         recipient=user,
         event="community.join_request." + ("approved" if approve else "rejected"),
-        message=_("Your request to join %(group)s was approved.")
-        if approve
-        else _("Your request to join %(group)s was declined."),
-        params={"group": group},
+        message=message,
+        params={"group": group, "response": Truncator(join_request.response).chars(300)},
         url=group.get_absolute_url(),
         actor=by,
         group=group,
