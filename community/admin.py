@@ -1,5 +1,19 @@
+"""The community admin. Two rules hold in every admin of this module:
+
+- Privileges are granted only by superusers: superuser and staff status, roles (groups) and
+  direct permissions are read-only for everybody else, as are superusers' accounts and the
+  roles' permissions.
+- Secret stays secret: a group that is secret exists in the admin only for its members and
+  staff, and its members, posts and comments only where the portal would show them; only
+  staff see members' e-mail addresses (faculty find co-owners by name and university).
+"""
+
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -21,6 +35,66 @@ from .models import (
     Report,
     User,
 )
+
+
+def sees_everything(user) -> bool:
+    """Staff moderate every group and handle every account; superusers are staff too."""
+    return user.is_superuser or user.is_portal_staff
+
+
+def groups_with_visible_content(user):
+    """Groups whose members, posts and comments `user` may see: what the portal's group pages
+    show (community.views.groups.GroupAccess.can_see_content), i.e. open public groups and the
+    user's own."""
+    groups = CommunityGroup.objects.all()
+    if sees_everything(user):
+        return groups
+    return groups.filter(
+        Q(visibility=CommunityGroup.Visibility.PUBLIC, join_policy=CommunityGroup.JoinPolicy.OPEN)
+        | Q(pk__in=Membership.objects.filter(user=user).values("group_id"))
+    )
+
+
+class AddressPrivacyMixin:
+    """Searching by e-mail address is for staff only: anybody else could find out, one
+    substring at a time, which addresses have an account."""
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if sees_everything(request.user):
+            return fields
+        return [field for field in fields if field.split("__")[-1] != "email"]
+
+
+class GroupContentMixin:
+    """Rows that belong to a group are listed for non-staff only where its content is visible."""
+
+    group_lookup = "group"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_everything(request.user):
+            return queryset
+        return queryset.filter(**{f"{self.group_lookup}__in": groups_with_visible_content(request.user)})
+
+
+class PortalAutocompleteJsonView(AutocompleteJsonView):
+    """Lets a model admin word its own autocomplete results with `autocomplete_text(obj)`."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        autocomplete_text = getattr(self.model_admin, "autocomplete_text", None)
+        if autocomplete_text is not None:
+            result["text"] = autocomplete_text(obj)
+        return result
+
+
+def autocomplete_view(request):
+    return PortalAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+# The site builds its URLs lazily (jige_portal/urls.py), after every admin module is imported.
+admin.site.autocomplete_view = autocomplete_view
 
 
 class CampusInline(admin.TabularInline):
@@ -86,6 +160,86 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")}),)
 
+    # Who may use the admin and with which rights; read-only fields are left out of the form,
+    # so a value posted for them is ignored.
+    privilege_fields = ["is_staff", "is_superuser", "groups", "user_permissions"]
+    # Without the addresses, people are told apart by name and home university.
+    private_search_fields = ["display_name", "organization__name_en", "organization__name_ja"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization")
+
+    def has_change_permission(self, request, obj=None):
+        # Changing a superuser's address or password would hand over their account.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or not obj.is_superuser or request.user.is_superuser)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not obj.is_superuser or request.user.is_superuser)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [field for field in self.privilege_fields if field not in fields]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or sees_everything(request.user) or obj.pk == request.user.pk:
+            return fieldsets
+        hidden = {"email", "password"}
+        fieldsets = [
+            (name, {**options, "fields": [field for field in options["fields"] if field not in hidden]})
+            for name, options in fieldsets
+        ]
+        return [(name, options) for name, options in fieldsets if options["fields"]]
+
+    def get_list_display(self, request):
+        if sees_everything(request.user):
+            return self.list_display
+        return [field for field in self.list_display if field != "email"]
+
+    def get_search_fields(self, request):
+        if sees_everything(request.user):
+            return [*self.search_fields, "organization__name_en", "organization__name_ja"]
+        return self.private_search_fields
+
+    def get_ordering(self, request):
+        # Rows in address order would give away where an address falls among the others.
+        return super().get_ordering(request) if sees_everything(request.user) else ["display_name", "pk"]
+
+    def lookup_allowed(self, lookup, value, request):
+        # A changelist filter in the URL (?email__startswith=…) would be a search by address.
+        if not sees_everything(request.user) and lookup.split("__")[0] == "email":
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def autocomplete_text(self, user):
+        """What a co-owner or member picker shows: the name and the home university."""
+        if user.organization_id:
+            return f"{user.display_name} — {user.organization}"
+        return user.display_name
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(DjangoGroupAdmin):
+    """Roles carry permissions (the staff role also decides credit recognition), so only
+    superusers create, change or delete them; who holds a role is decided in the user admin,
+    also by superusers only."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
@@ -110,6 +264,11 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
     fields = ["user", "role", "is_automatic", "joined_at"]
     readonly_fields = ["joined_at"]
+
+    def has_view_permission(self, request, obj=None):
+        # `obj` is the group: its member list is shown where the portal would show it.
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or groups_with_visible_content(request.user).filter(pk=obj.pk).exists())
 
 
 @admin.register(CommunityGroup)
@@ -168,6 +327,10 @@ class CommunityGroupAdmin(TabbedTranslationAdmin):
     inlines = [MembershipInline]
     actions = ["sync_now"]
 
+    def get_queryset(self, request):
+        # A secret group the user is not in answers like a group that does not exist.
+        return super().get_queryset(request).visible_to(request.user)
+
     @admin.action(description=_("Synchronize automatic membership now"))
     def sync_now(self, request, queryset):
         from .services import sync_automatic_group
@@ -185,7 +348,7 @@ class GroupCategoryAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AddressPrivacyMixin, GroupContentMixin, admin.ModelAdmin):
     list_display = ["user", "group", "role", "is_automatic", "joined_at"]
     list_filter = ["role", "is_automatic", "group__category"]
     search_fields = ["user__email", "user__display_name", "group__name_en", "group__name_ja"]
@@ -194,7 +357,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(admin.ModelAdmin):
+class JoinRequestAdmin(AddressPrivacyMixin, GroupContentMixin, admin.ModelAdmin):
     list_display = ["user", "group", "kind", "status", "created_at", "decided_by", "decided_at"]
     list_filter = ["kind", "status"]
     search_fields = ["user__email", "user__display_name", "group__name_en", "group__name_ja", "message", "response"]
@@ -204,7 +367,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(AddressPrivacyMixin, GroupContentMixin, admin.ModelAdmin):
     list_display = ["__str__", "group", "author", "is_hidden", "comment_count", "created_at"]
     list_filter = ["is_hidden", "group__category"]
     search_fields = ["body", "author__email", "author__display_name", "group__name_en", "group__name_ja"]
@@ -214,7 +377,9 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(AddressPrivacyMixin, GroupContentMixin, admin.ModelAdmin):
+    group_lookup = "post__group"
+
     list_display = ["__str__", "post", "author", "is_hidden", "created_at"]
     list_filter = ["is_hidden"]
     search_fields = ["body", "author__email", "author__display_name"]
@@ -224,7 +389,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(AddressPrivacyMixin, admin.ModelAdmin):
     list_display = ["__str__", "reporter", "status", "created_at", "handled_by", "handled_at"]
     list_filter = ["status"]
     search_fields = ["reason", "reporter__email", "post__body", "comment__body", "message__body"]
@@ -232,6 +397,11 @@ class ReportAdmin(admin.ModelAdmin):
     raw_id_fields = ["post", "comment", "message"]
     readonly_fields = ["reporter", "post", "comment", "message", "reason", "handled_by", "handled_at"]
     actions = ["hide_content", "restore_content"]
+
+    def get_queryset(self, request):
+        # Reports quote posts of private groups and private messages: for the moderators only.
+        queryset = super().get_queryset(request)
+        return queryset if sees_everything(request.user) else queryset.none()
 
     def _moderate(self, request, queryset, *, hide):
         from .services import moderate_report
@@ -249,7 +419,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AddressPrivacyMixin, GroupContentMixin, admin.ModelAdmin):
     list_display = ["created_at", "event", "actor", "group", "target"]
     list_filter = ["event"]
     search_fields = ["event", "target", "actor__email", "group__name_en"]
@@ -267,9 +437,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AddressPrivacyMixin, admin.ModelAdmin):
     list_display = ["recipient", "event", "text", "email", "created_at", "read_at"]
     list_filter = ["email", "event"]
     search_fields = ["recipient__email", "text", "event"]
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient", "actor", "group"]
+
+    def get_queryset(self, request):
+        # A notification quotes what happened in its recipient's groups, secret ones too.
+        queryset = super().get_queryset(request)
+        return queryset if sees_everything(request.user) else queryset.filter(recipient=request.user)

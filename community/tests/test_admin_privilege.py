@@ -1,0 +1,165 @@
+"""Privileges are granted only by superusers: staff who may change users cannot make anybody
+(themselves included) a superuser, give roles or permissions, touch a superuser's account, or
+change what a role may do."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from community.tests.factories import UserFactory
+from community.tests.pages import form_fields, page, signed_in
+
+pytestmark = pytest.mark.django_db
+
+PRIVILEGE_INPUTS = ['name="is_superuser"', 'name="is_staff"', 'name="groups"', 'name="user_permissions"']
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(is_staff=True, is_superuser=True, display_name="Root Admin", email="root@example.org")
+
+
+def change_url(user):
+    return reverse("admin:community_user_change", args=[user.pk])
+
+
+def escalating_post(client, user, **changes):
+    """The change form as the browser would send it, with every privilege ticked on top."""
+    url = change_url(user)
+    response = client.get(url)
+    assert response.status_code == 200
+    html = page(response)
+    fields = form_fields(html, id="user_form")
+    fields.update(
+        is_superuser="on",
+        is_staff="on",
+        groups=[str(pk) for pk in Group.objects.values_list("pk", flat=True)],
+        user_permissions=[str(pk) for pk in Permission.objects.values_list("pk", flat=True)],
+        **changes,
+    )
+    return html, client.post(url, fields)
+
+
+def test_staff_member_cannot_make_themselves_superuser(staff_member):
+    html, response = escalating_post(signed_in(staff_member), staff_member, display_name="Tanaka (renamed)")
+
+    assert not any(field in html for field in PRIVILEGE_INPUTS)
+    assert response.status_code == 302, page(response)[:2000]
+    staff_member.refresh_from_db()
+    assert staff_member.display_name == "Tanaka (renamed)"  # the rest of the form was saved
+    assert not staff_member.is_superuser
+    assert set(staff_member.groups.values_list("name", flat=True)) == {"staff"}
+    assert not staff_member.user_permissions.exists()
+
+
+def test_staff_member_cannot_give_another_member_roles_or_permissions(staff_member, student):
+    html, response = escalating_post(signed_in(staff_member), student, display_name="Mai (renamed)")
+
+    assert not any(field in html for field in PRIVILEGE_INPUTS)
+    assert response.status_code == 302, page(response)[:2000]
+    student.refresh_from_db()
+    assert student.display_name == "Mai (renamed)"
+    assert not student.is_superuser and not student.is_staff
+    assert set(student.groups.values_list("name", flat=True)) == {"student"}
+    assert not student.user_permissions.exists()
+
+
+def test_staff_member_cannot_create_a_privileged_member(staff_member):
+    client = signed_in(staff_member)
+    url = reverse("admin:community_user_add")
+    response = client.post(
+        url,
+        {
+            **form_fields(page(client.get(url)), id="user_form"),
+            "email": "new.member@example.org",
+            "display_name": "New Member",
+            "password1": "a long and unusual passphrase 42",
+            "password2": "a long and unusual passphrase 42",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "groups": [str(Group.objects.get(name="staff").pk)],
+        },
+    )
+
+    assert response.status_code == 302, page(response)[:2000]
+    created = UserFactory._meta.model.objects.get(email="new.member@example.org")
+    assert not created.is_superuser and not created.is_staff
+    assert not created.groups.exists()
+
+
+def test_staff_member_cannot_take_over_a_superuser_account(staff_member, superuser):
+    client = signed_in(staff_member)
+
+    view = client.get(change_url(superuser))
+    assert view.status_code == 200  # shown read-only
+    assert 'name="email"' not in page(view)
+    assert client.post(change_url(superuser), {"email": "tanaka.staff+root@example.org"}).status_code == 403
+    password_url = reverse("admin:auth_user_password_change", args=[superuser.pk])
+    assert client.get(password_url).status_code == 403
+    assert client.post(password_url, {"password1": "x" * 20, "password2": "x" * 20}).status_code == 403
+    delete_url = reverse("admin:community_user_delete", args=[superuser.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    client.post(
+        reverse("admin:community_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [superuser.pk], "post": "yes"},
+    )
+
+    superuser.refresh_from_db()
+    assert superuser.email == "root@example.org"
+    assert superuser.check_password("correct horse battery staple")
+
+
+def test_superuser_grants_superuser_status_roles_and_permissions(superuser, student):
+    client = signed_in(superuser)
+    html, response = escalating_post(client, student)
+
+    assert all(field in html for field in PRIVILEGE_INPUTS)
+    assert response.status_code == 302, page(response)[:2000]
+    student.refresh_from_db()
+    assert student.is_superuser and student.is_staff
+    assert set(student.groups.values_list("name", flat=True)) >= {"staff", "faculty", "student"}
+    assert student.user_permissions.count() == Permission.objects.count()
+
+
+def test_staff_member_cannot_change_what_a_role_may_do(staff_member):
+    """Even someone holding the permissions on roles themselves: the staff role decides credit
+    recognition, so what any role may do is for superusers to decide."""
+    staff_member.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="auth", codename__endswith="_group")
+    )
+    role = Group.objects.get(name="staff")
+    before = set(role.permissions.values_list("pk", flat=True))
+    client = signed_in(staff_member)
+    url = reverse("admin:auth_group_change", args=[role.pk])
+
+    view = client.get(url)
+    assert view.status_code == 200 and 'name="permissions"' not in page(view)
+    everything = [str(pk) for pk in Permission.objects.values_list("pk", flat=True)]
+    assert client.post(url, {"name": "staff", "permissions": everything}).status_code == 403
+    add = client.post(reverse("admin:auth_group_add"), {"name": "powerful", "permissions": everything})
+    assert add.status_code == 403
+    assert client.post(reverse("admin:auth_group_delete", args=[role.pk]), {"post": "yes"}).status_code == 403
+
+    assert set(role.permissions.values_list("pk", flat=True)) == before
+    assert not Group.objects.filter(name="powerful").exists()
+
+
+def test_staff_member_without_rights_on_roles_cannot_open_them(staff_member):
+    role = Group.objects.get(name="staff")
+    client = signed_in(staff_member)
+    assert client.get(reverse("admin:auth_group_change", args=[role.pk])).status_code == 403
+    assert client.post(reverse("admin:auth_group_add"), {"name": "powerful"}).status_code == 403
+
+
+def test_superuser_changes_what_a_role_may_do(superuser):
+    role = Group.objects.get(name="faculty")
+    extra = Permission.objects.get(codename="view_recognitionrequest")
+    kept = [str(pk) for pk in role.permissions.values_list("pk", flat=True)]
+    client = signed_in(superuser)
+
+    response = client.post(
+        reverse("admin:auth_group_change", args=[role.pk]), {"name": "faculty", "permissions": [*kept, str(extra.pk)]}
+    )
+
+    assert response.status_code == 302, page(response)[:2000]
+    assert role.permissions.filter(pk=extra.pk).exists()
