@@ -7,6 +7,9 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
-        from . import caching
+        from django.db.models.signals import post_migrate
+
+        from . import caching, sites
 
         caching.register()
+        post_migrate.connect(sites.sync_site_after_migrate, dispatch_uid="community.sync_site")
