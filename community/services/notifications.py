@@ -33,13 +33,6 @@ def forget_badges(*user_ids: int) -> None:
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 
-def _render(message, params: dict | None) -> str:
-    text = str(message)
-    if params:
-        text = text % {key: str(value) for key, value in params.items()}
-    return text[:500]
-
-
 def resolve_settings(own: NotificationSettings | None, membership: Membership | None) -> tuple[str, str]:
     """(level, e-mail mode): the group's setting overrides the member's default, except that a
     member's own mute always wins."""
@@ -79,21 +72,30 @@ def notify(
     email: bool = True,
     broadcast: bool = False,
 ) -> Notification | None:
-    """Store an in-app notification in the recipient's language and e-mail it (now or in the
-    digest) as their settings say. `broadcast` marks news not addressed to the recipient
-    (a new post in a group): dropped for "only what is addressed to me". Returns None when muted.
+    """Store an in-app notification and e-mail it (now or in the digest) as their settings say.
+    A lazy `message` is stored with its parameters and shown in the reader's language of the
+    moment; the text in the recipient's language is kept for rows it names that are gone.
+    `broadcast` marks news not addressed to the recipient (a new post in a group): dropped for
+    "only what is addressed to me". Returns None when muted.
     Call inside the caller's transaction; the e-mail is queued after commit."""
     if not recipient.is_active:
         return None
     level, email_mode = effective_settings(recipient=recipient, group=group)
     if level == NotificationLevel.MUTE or (broadcast and level == NotificationLevel.MENTIONS):
         return None
-    with translation.override(recipient.language):
-        text = _render(message, params)
     state = _email_state(email, email_mode)
-    notification = Notification.objects.create(
-        recipient=recipient, event=event, text=text, url=url[:300], actor=actor, group=group, email=state
-    )
+    with translation.override(recipient.language):
+        notification = Notification.build(
+            message=message,
+            params=params,
+            recipient=recipient,
+            event=event,
+            url=url[:300],
+            actor=actor,
+            group=group,
+            email=state,
+        )
+    notification.save()
     if state == Notification.Email.SENT:
         send_templated_email(
             recipient=recipient,
@@ -130,18 +132,18 @@ def notify_group_members(
         if level != NotificationLevel.ALL:
             continue
         with translation.override(user.language):
-            text = _render(message, params)
-        notifications.append(
-            Notification(
-                recipient=user,
-                event=event,
-                text=text,
-                url=url[:300],
-                actor=actor,
-                group=group,
-                email=_email_state(True, email_mode),
+            notifications.append(
+                Notification.build(
+                    message=message,
+                    params=params,
+                    recipient=user,
+                    event=event,
+                    url=url[:300],
+                    actor=actor,
+                    group=group,
+                    email=_email_state(True, email_mode),
+                )
             )
-        )
     Notification.objects.bulk_create(notifications)
     for notification in notifications:
         if notification.email == Notification.Email.SENT:
