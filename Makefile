@@ -4,6 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_PASSWORD ?= jige-demo-2026
+# E-mail links and signed credentials carry SITE_URL: `make run` serves on PORT, so by default
+# SITE_URL follows it (an exported SITE_URL, or one in .env, wins).
+SITE_URL ?= $(shell sed -n 's/^SITE_URL=//p' .env 2>/dev/null | tail -n 1)
+ifeq ($(strip $(SITE_URL)),)
+override SITE_URL := http://127.0.0.1:$(PORT)
+endif
 
 .PHONY: run test bench lint format messages makemessages worker beat venv clean
 
@@ -25,11 +31,12 @@ makemessages: venv
 	@echo "Writing .env with fresh local secrets (SECRET_KEY, CREDENTIALS_KEY_ENCRYPTION_KEY)"
 	@$(PY) -c 'import secrets; print(f"SECRET_KEY={secrets.token_urlsafe(50)}\nCREDENTIALS_KEY_ENCRYPTION_KEY={secrets.token_urlsafe(48)}")' > .env
 
+run: export SITE_URL := $(SITE_URL)
 run: venv messages .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
 	@echo
-	@echo "  JIGE Portal on http://127.0.0.1:$(PORT)/"
+	@echo "  JIGE Portal on http://127.0.0.1:$(PORT)/ (links in e-mails and credentials: $(SITE_URL))"
 	@echo "  Demo sign-ins (password: $(DEMO_PASSWORD)):"
 	@echo "    student@demo.jige.example   faculty@demo.jige.example"
 	@echo "    staff@demo.jige.example     company@demo.jige.example"
@@ -55,6 +62,9 @@ lint: venv
 format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+print-%:
+	@echo '$($*)'
 
 clean:
 	rm -rf $(VENV) .tmp staticfiles

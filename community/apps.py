@@ -9,7 +9,7 @@ class CommunityConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import caching, sites
+        from . import caching, checks, sites  # noqa: F401  (checks registers itself)
 
         caching.register()
         post_migrate.connect(sites.sync_site_after_migrate, dispatch_uid="community.sync_site")
