@@ -327,3 +327,15 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # allauth's per-address limits (failed sign-ins) count the same client address: otherwise every
 # client behind the proxy shares the proxy's address, and ten failures by anyone lock out everyone.
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# --- community: files of groups (community/media.py) ---
+# Post images and group covers are served only by a view that applies the group's own rule.
+# Behind nginx, MEDIA_ACCEL_REDIRECT_PREFIX (e.g. /protected-media/) names an `internal` location
+# aliased to MEDIA_ROOT: the view answers with X-Accel-Redirect and nginx sends the file.
+MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
+# With a media bucket, members are redirected to a link signed for this many seconds.
+MEDIA_PROTECTED_URL_EXPIRE = env.int("MEDIA_PROTECTED_URL_EXPIRE", default=60)
+if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
+    # The same bucket, with group files under the private prefix, outside the public media prefix.
+    STORAGES["default"]["BACKEND"] = "community.media.S3MediaStorage"
+# --- end of community: files of groups ---
