@@ -262,6 +262,16 @@ PATH = {
 }
 
 
+CITIES_JA = {
+    "Maebashi": "前橋市",
+    "Takasaki": "高崎市",
+    "Kiryu": "桐生市",
+    "Sendai": "仙台市",
+    "Chiba": "千葉市",
+    "Osaka": "大阪市",
+}
+
+
 def seed(context: dict) -> None:
     users = context["users"]
     staff = users[Role.STAFF.value]
@@ -298,6 +308,7 @@ def seed(context: dict) -> None:
 
     achievement = Achievement.objects.filter(type=Achievement.Type.INTERNSHIP).first()
     postings = []
+    # The cities as a Japanese address writes them, after the prefecture: 群馬県前橋市.
     for index, row in enumerate(POSTINGS):
         slug, mode, prefecture, location, field, months, hours, pay, jlpt, cefr, title_en, title_ja, skills = row
         company = companies[slug]
@@ -322,7 +333,8 @@ def seed(context: dict) -> None:
                     company=company.organization.name_ja, months=months, place=place_ja
                 ),
                 "mode": mode,
-                "location": location,
+                "location_en": location,
+                "location_ja": CITIES_JA.get(location, ""),
                 "prefecture": prefecture,
                 "field": field,
                 "duration_months": months,

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from community import events
 from community.choices import FieldOfStudy, Prefecture
 from community.models import Organization, Role
 from community.search import apply_search, search_text
@@ -337,7 +338,7 @@ class Posting(models.Model):
     def build_search_text(self) -> str:
         """Both languages of the texts, the company and the prefecture, so that 群馬 finds Gunma."""
         texts = [self.title_en, self.title_ja, self.description_en, self.description_ja, self.skills]
-        texts.append(self.location)
+        texts += [self.location_en, self.location_ja]
         if self.company_id:
             organization = self.company.organization
             texts += [organization.name_en, organization.name_ja]
@@ -702,6 +703,25 @@ class ApplicationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Audit entries cannot be deleted."))
+
+    def sentence(self) -> str:
+        """What happened, in the current language; never the dotted event name."""
+        return events.sentence(self.event)
+
+
+# The sentences of the audit events in Application.TRANSITIONS (who acted is shown beside them).
+events.register(
+    {
+        "internships.application.submitted": _("Submitted the application."),
+        "internships.application.approved": _("Approved the application in the staff review."),
+        "internships.application.rejected": _("Did not approve the application in the staff review."),
+        "internships.application.accepted": _("Accepted the application on behalf of the company."),
+        "internships.application.declined": _("Declined the application on behalf of the company."),
+        "internships.application.started": _("Recorded the start of the internship."),
+        "internships.application.completed": _("Recorded the completion of the internship."),
+        "internships.application.withdrawn": _("Withdrew the application."),
+    }
+)
 
 
 class Evaluation(models.Model):

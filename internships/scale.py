@@ -47,6 +47,9 @@ WEIGHTS = {
 }
 
 
+CITIES = [("Tokyo", "東京都"), ("Kyoto", "京都市"), ("Osaka", "大阪市"), ("Sendai", "仙台市"), ("Chiba", "千葉市")]
+
+
 def reset():
     scale_postings = Posting.objects.filter(company__organization__slug__startswith=SCALE_PREFIX)
     ApplicationEvent.objects.filter(application__posting__in=scale_postings).delete()
@@ -125,6 +128,7 @@ def seed(context, *, factor, rng, progress):
         title_en, title_ja = f"{topic_en} intern {n}", f"{topic_ja}インターン{n}"
         description_en, description_ja = sentence(rng, "en", 30), sentence(rng, "ja", 20)
         paid = n % 2 == 0
+        city_en, city_ja = rng.choice(CITIES)
         start = today + timedelta(days=rng.randint(-400, 200))
         posting = Posting(
             company=company,
@@ -135,7 +139,9 @@ def seed(context, *, factor, rng, progress):
             description_en=description_en,
             description_ja=description_ja,
             mode=rng.choice(Posting.Mode.values),
-            location=rng.choice(["Tokyo", "Kyoto", "Osaka", "Sendai", "Chiba"]),
+            location=city_en,
+            location_en=city_en,
+            location_ja=city_ja,
             prefecture=rng.choice(Prefecture.values),
             field=rng.choice(FieldOfStudy.values),
             duration_months=rng.randint(1, 12),

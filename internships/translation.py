@@ -5,5 +5,5 @@ from .models import Posting
 
 @register(Posting)
 class PostingTranslation(TranslationOptions):
-    fields = ("title", "description")
+    fields = ("title", "description", "location")
     required_languages = ("en",)

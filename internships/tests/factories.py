@@ -38,7 +38,8 @@ class PostingFactory(factory.django.DjangoModelFactory):
     description_en = "Build tools with our engineering team in Maebashi."
     description_ja = "前橋のエンジニアチームとツールを開発します。"
     mode = Posting.Mode.ON_SITE
-    location = "Maebashi"
+    location_en = "Maebashi"
+    location_ja = "前橋市"
     prefecture = "10"
     field = "ict"
     duration_months = 3
