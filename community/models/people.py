@@ -118,12 +118,15 @@ class Organization(models.Model):
 
     def clean(self):
         for domain in self.email_domain_list:
-            if "." not in domain or not EMAIL_DOMAIN.fullmatch(domain):
-                raise ValidationError({"email_domains": _("“%(domain)s” is not an e-mail domain.") % {"domain": domain}})
+            if not EMAIL_DOMAIN.fullmatch(domain):
+                message = _("“%(domain)s” is not an e-mail domain.") % {"domain": domain}
+                raise ValidationError({"email_domains": message})
 
     @property
     def email_domain_list(self) -> list[str]:
-        return [d.strip().lstrip("@").rstrip(".").lower() for d in re.split(r"[\s,;]+", self.email_domains) if d.strip()]
+        """The domains as written in the admin, without "@" or a final dot, lower-cased."""
+        words = re.split(r"[\s,;]+", self.email_domains)
+        return [word.lstrip("@").rstrip(".").lower() for word in words if word.strip("@.")]
 
 
 class Campus(models.Model):

@@ -6,14 +6,39 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from .. import home as member_home
 from .. import pagecache, services
 from ..caching import PORTAL
 from ..forms import AccountForm, ProfileForm
+from ..markup import render_markdown
 from ..models import Block, Organization, Profile, User
+from ..services.roles import ask_for_role
 
 
 def home(request):
-    return pagecache.serve_page(request, lambda: render(request, "home.html"), depends_on=[PORTAL])
+    """The marketing page for visitors; for members, their own home of panels (community.home)."""
+    if not request.user.is_authenticated:
+        return pagecache.serve_page(request, lambda: render(request, "home.html"), depends_on=[PORTAL])
+    if request.method == "POST" and request.POST.get("action") == "ask_for_role":
+        return _ask_for_role(request)
+
+    def resolve():
+        panels = member_home.panels_for(request.user)
+        depends_on = {PORTAL, *(name for panel in panels for name in panel.depends_on)}
+        return depends_on, lambda: render(request, "community/home.html", {"panels": panels})
+
+    return pagecache.serve(request, resolve)
+
+
+def _ask_for_role(request):
+    role = request.POST.get("role", "")
+    if role not in member_home.REQUESTABLE_ROLES:
+        messages.error(request, _("Please choose a role."))
+    elif ask_for_role(user=request.user, role=role, note=request.POST.get("note", "").strip()):
+        messages.success(request, _("The staff have been asked. You will be told when your role changes."))
+    else:
+        messages.info(request, _("You asked the staff already today; they will answer soon."))
+    return redirect("home")
 
 
 @require_POST
@@ -33,7 +58,7 @@ def profile_detail(request, pk):
         pk=pk,
     )
     interests = member.profile.interests.all()
-    context = {"member": member, "interests": interests}
+    context = {"member": member, "interests": interests, "bio_html": render_markdown(member.profile.bio)}
     if member != request.user:
         context["has_blocked"] = Block.objects.filter(blocker=request.user, blocked=member).exists()
     return render(request, "community/profile_detail.html", context)

@@ -1,0 +1,60 @@
+"""The member's modules on their home page (a panel for community.home), each with its next session."""
+
+import zoneinfo
+from datetime import datetime, timedelta
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from community.home import Panel
+
+from . import caching
+from .models import Enrolment, Module, Session
+
+MODULES = 5
+
+
+def next_session(module: Module, sessions, now: datetime) -> tuple[Session, datetime] | None:
+    """The first weekly session of `module` that has not ended at `now`, with its start as an aware
+    datetime; None when none is left before the module's last day. The schedule is kept in the
+    module's time zone, so a daylight-saving change between now and then is respected; templates
+    show the start in the member's own zone."""
+    tz = zoneinfo.ZoneInfo(module.time_zone)
+    local_now = now.astimezone(tz)
+    first_day = max(local_now.date(), module.starts_on)
+    best = None
+    for session in sessions:
+        day = first_day + timedelta(days=(session.weekday - first_day.weekday()) % 7)
+        start = datetime.combine(day, session.starts_at, tzinfo=tz)
+        if start + timedelta(minutes=session.duration_minutes) <= local_now:
+            start = datetime.combine(day + timedelta(days=7), session.starts_at, tzinfo=tz)
+        if start.date() > module.ends_on:
+            continue
+        if best is None or start < best[1]:
+            best = (session, start)
+    return best
+
+
+def modules_panel(user) -> Panel:
+    today = timezone.localdate()
+    enrolments = list(
+        Enrolment.objects.for_learner(user)
+        .active()
+        .filter(module__ends_on__gte=today)
+        .select_related("module")
+        .prefetch_related(Prefetch("module__sessions", queryset=Session.objects.order_by("weekday", "starts_at")))
+        .order_by("module__starts_on", "module__pk")[:MODULES]
+    )
+    now = timezone.now()
+    for enrolment in enrolments:
+        enrolment.next = next_session(enrolment.module, enrolment.module.sessions.all(), now)
+    return Panel(
+        30,
+        "courses/_home_panel.html",
+        {"enrolments": enrolments},
+        # Enrolments change the member's own version; sessions, their module's.
+        tuple(caching.module(e.module_id) for e in enrolments),
+    )
+
+
+PANELS = [modules_panel]
