@@ -28,7 +28,10 @@ class Migration(migrations.Migration):
             name="email_domains",
             field=models.CharField(
                 blank=True,
-                help_text="Domains of the university's student e-mail addresses, separated by spaces or commas, e.g. kansai-u.ac.jp; subdomains count. Members who sign up with such an address become its students.",
+                help_text=(
+                    "Domains of the university's student e-mail addresses, separated by spaces or commas, "
+                    "e.g. kansai-u.ac.jp; subdomains count. Members who sign up with such an address become its students."
+                ),
                 max_length=500,
                 verbose_name="e-mail domains",
             ),
