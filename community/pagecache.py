@@ -68,7 +68,7 @@ def bump(*names: str) -> None:
     def replace():
         try:
             cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), timeout=None)
-        except CACHE_ERRORS:  # the cache is down: its entries are gone or expire with their TTL
+        except CACHE_ERRORS:  # jige_portal.cache fails open and forgets these keys when Redis is back
             logger.warning("page cache: could not bump %s", sorted(keys), exc_info=True)
 
     replace()
@@ -142,7 +142,8 @@ def serve(request, resolve: Callable[[], tuple[Iterable[str], Callable[[], HttpR
     the permission check read (the object, the viewer's membership or roles) as well as what
     the page shows. Every signed-in viewer's pages also depend on `member(pk)`.
     """
-    if not _cacheable(request):
+    if not _cacheable(request) or not getattr(cache, "available", True):
+        # Redis failed a moment ago (jige_portal.cache): render, and do not try to store the page.
         return resolve()[1]()
     from .services.notifications import badge_cache_key
 

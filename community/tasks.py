@@ -41,5 +41,11 @@ def email_unread_messages() -> int:
 
 @shared_task(acks_late=True)
 def announce_post(post_id: int) -> int:
-    """Notify a group's members of a new post; safe to repeat."""
+    """Notify a group's members of a new post; safe to repeat (announced once per post)."""
     return services.announce_post_to_members(post_id=post_id)
+
+
+@shared_task(acks_late=True)
+def sweep_announcements() -> int:
+    """Queue the announcement of posts that have none (broker was down, worker died)."""
+    return services.requeue_unannounced_posts()

@@ -1,4 +1,4 @@
-"""The Celery application.
+"""The Celery application, and publishing tasks that fails fast.
 
 With REDIS_URL set, Redis is the broker and a real worker (`make worker`) runs the tasks.
 Without it (the embedded default of `make run`) tasks run in-process, eagerly.
@@ -32,23 +32,43 @@ def _collect_beat_schedules():
 app.conf.beat_schedule = _collect_beat_schedules()
 
 
+class _Broker:
+    """Whether the broker failed in the last REDIS_RETRY_SECONDS, as this process saw it."""
+
+    down_until = 0.0
+    skipped = 0
+
+
 def send_after_commit(task, *args, **kwargs):
     """Queue `task` once the current transaction commits.
 
     A broker outage is logged, not raised: every caller first writes its work to the
-    database (a pending row), and a periodic sweep queues whatever is still pending.
+    database (a pending row), and a periodic sweep queues whatever is still pending. A publish
+    that fails costs one refused connection (or REDIS_TIMEOUT); after it this process stops
+    trying for REDIS_RETRY_SECONDS, so a request that queues many tasks pays that once.
     """
-    import logging
-
     from django.db import transaction
+
+    transaction.on_commit(lambda: publish(task, *args, **kwargs))
+
+
+def publish(task, *args, **kwargs) -> bool:
+    """Send `task` to the broker now; False (logged) when the broker is down or was a moment ago."""
+    import logging
+    import time
+
+    from django.conf import settings
     from kombu.exceptions import OperationalError
 
-    def publish():
-        try:
-            task.apply_async(args=args, kwargs=kwargs)
-        except (OperationalError, ConnectionError, OSError) as exc:
-            logging.getLogger("jige_portal.tasks").warning(
-                "Broker unavailable, %s left for the sweep: %s", task.name, exc
-            )
-
-    transaction.on_commit(publish)
+    logger = logging.getLogger("jige_portal.tasks")
+    if time.monotonic() < _Broker.down_until:
+        _Broker.skipped += 1
+        logger.info("Broker unavailable a moment ago, %s left for the sweep", task.name)
+        return False
+    try:
+        task.apply_async(args=args, kwargs=kwargs)
+    except (OperationalError, ConnectionError, OSError) as exc:
+        _Broker.down_until = time.monotonic() + getattr(settings, "REDIS_RETRY_SECONDS", 5)
+        logger.warning("Broker unavailable, %s left for the sweep: %s", task.name, exc)
+        return False
+    return True

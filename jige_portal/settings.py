@@ -99,17 +99,28 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# A Redis that does not answer must cost a request milliseconds: every use of it fails open
+# (jige_portal/cache.py, community/sessions.py, jige_portal/celery.py). REDIS_TIMEOUT bounds a
+# connect or a reply; after a failure Redis is left alone for REDIS_RETRY_SECONDS.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.25)
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "jige_portal.cache.RedisCache",
             "LOCATION": env("REDIS_CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="jige"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                "retry_seconds": REDIS_RETRY_SECONDS,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database with the cache in front; with the cache down, the database alone.
+SESSION_ENGINE = "community.sessions"
 # Rendered key pages are kept this long at most; version tokens invalidate them sooner
 # (community/pagecache.py). 0 turns the page cache off, the default while developing.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
@@ -282,10 +293,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 # A publish while Redis is down must fail fast: the work is already in the database and a
-# periodic sweep sends it later.
+# periodic sweep sends it later. max_retries=0: a connection that cannot be made is given up at
+# once (kombu would otherwise retry for CELERY_BROKER_CONNECTION_TIMEOUT, sleeping between tries);
+# a worker's own reconnection loop has its own retries. send_after_commit then stops publishing
+# for REDIS_RETRY_SECONDS.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": 5,
+    "max_retries": 0,
+    "visibility_timeout": 3600,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {}  # each app's schedule.py adds its entries (see jige_portal/celery.py)
 
@@ -339,3 +358,7 @@ if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
     # The same bucket, with group files under the private prefix, outside the public media prefix.
     STORAGES["default"]["BACKEND"] = "community.media.S3MediaStorage"
 # --- end of community: files of groups ---
+
+# --- dates: one date and time style per language (jige_portal/formats/<language>/formats.py) ---
+FORMAT_MODULE_PATH = "jige_portal.formats"
+# --- end of dates ---

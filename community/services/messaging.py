@@ -6,6 +6,8 @@ a read receipt, someone leaving). A poll whose version is unchanged answers 304 
 alone (see views.conversation_poll).
 """
 
+from datetime import timedelta
+
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +19,7 @@ from jige_portal.celery import send_after_commit
 
 from .. import caching, pagecache
 from ..models import (
+    AuditEvent,
     Block,
     Comment,
     CommunityGroup,
@@ -286,24 +289,39 @@ def create_post(*, group: CommunityGroup, author: User, body: str, image=None) -
     return post
 
 
+ANNOUNCED = "community.post.announced"
+
+
 def announce_post_to_members(*, post_id: int) -> int:
     """Tell members mentioned as @Display Name (addressed to them, so "only what is addressed
-    to me" still gets it), then the other members with "all activity". Safe to repeat: a second
-    run finds the notifications already there and sends nothing. Returns how many were told."""
-    post = Post.objects.select_related("group", "author").filter(pk=post_id, is_hidden=False).first()
-    if post is None:
-        return 0
-    url = post.get_absolute_url()
-    if Notification.objects.filter(event__in=["community.post.created", "community.post.mentioned"], url=url).exists():
-        return 0
-    mentioned = [
-        membership.user
-        for membership in Membership.objects.filter(group=post.group, user__is_active=True)
-        .exclude(user=post.author)
-        .select_related("user")
-        if f"@{membership.user.display_name}" in post.body
-    ]
+    to me" still gets it), then the other members with "all activity". Safe to repeat: the
+    announcement is recorded (audit `community.post.announced`) with its notifications, so a
+    second run sends nothing. Returns how many were told."""
     with transaction.atomic():
+        # Race: the task queued on commit and the sweep (requeue_unannounced_posts) can run at
+        # once. The row lock makes the second wait for the first to commit, then find the record.
+        post = (
+            Post.objects.select_for_update(of=("self",))
+            .select_related("group", "author")
+            .filter(pk=post_id, is_hidden=False)
+            .first()
+        )
+        if post is None or AuditEvent.objects.filter(event=ANNOUNCED, target=f"post:{post.pk}").exists():
+            return 0
+        url = post.get_absolute_url()
+        audit(ANNOUNCED, group=post.group, target=f"post:{post.pk}")
+        # Posts announced before announcements were recorded have their notifications already.
+        if Notification.objects.filter(
+            event__in=["community.post.created", "community.post.mentioned"], url=url
+        ).exists():
+            return 0
+        mentioned = [
+            membership.user
+            for membership in Membership.objects.filter(group=post.group, user__is_active=True)
+            .exclude(user=post.author)
+            .select_related("user")
+            if f"@{membership.user.display_name}" in post.body
+        ]
         for user in mentioned:
             notify(
                 recipient=user,
@@ -323,6 +341,23 @@ def announce_post_to_members(*, post_id: int) -> int:
             actor=post.author,
             exclude=[user.pk for user in mentioned],
         )
+
+
+def requeue_unannounced_posts(*, older_than: timedelta = timedelta(minutes=1), limit: int = 500) -> int:
+    """Queue the announcement of posts of the last day that have none after a minute (broker was
+    down, worker lost). Repeating is harmless: announcing is recorded once per post."""
+    from ..tasks import announce_post
+
+    now = timezone.now()
+    since = now - timedelta(days=1)
+    announced = set(AuditEvent.objects.filter(event=ANNOUNCED, created_at__gte=since).values_list("target", flat=True))
+    candidates = Post.objects.filter(is_hidden=False, created_at__gte=since, created_at__lt=now - older_than)
+    stale = [
+        pk for pk in candidates.order_by("created_at").values_list("pk", flat=True) if f"post:{pk}" not in announced
+    ]
+    for pk in stale[:limit]:
+        send_after_commit(announce_post, pk)
+    return len(stale[:limit])
 
 
 def can_manage(group: CommunityGroup, user: User) -> bool:
