@@ -2,15 +2,18 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from community.images import ImageUploadField
+from community.models import Organization
 
 from . import services
 from .models import (
+    FOREIGN_CREDENTIAL,
     AuditEntry,
     Enrolment,
     InvalidTransition,
@@ -36,8 +39,36 @@ class LearningOutcomeInline(TranslationTabularInline):
     fields = ["position", "text"]
 
 
+class ModuleOwnerFormSet(BaseInlineFormSet):
+    """The co-owners as submitted must include one from the university that issues the module's
+    credential (the module form's choice, already on `self.instance`)."""
+
+    editor = None  # set by ModuleOwnerInline.get_formset
+
+    def clean(self):
+        super().clean()
+        achievement = self.instance.achievement
+        if achievement is None or any(self.errors):
+            return
+        users = [
+            form.cleaned_data["user"]
+            for form in self.forms
+            if form.cleaned_data.get("user") and not form.cleaned_data.get("DELETE")
+        ]
+        if self.instance.pk is None and self.editor is not None and self.editor.has_role("faculty"):
+            users.append(self.editor)  # who creates a module co-owns it (ModuleAdmin.save_related)
+        universities = {
+            user.organization_id
+            for user in users
+            if user.organization_id and user.organization.kind == Organization.Kind.UNIVERSITY
+        }
+        if achievement.issuer_id not in universities:
+            raise ValidationError(FOREIGN_CREDENTIAL % {"issuer": achievement.issuer}, code="foreign_credential")
+
+
 class ModuleOwnerInline(admin.TabularInline):
     model = ModuleOwner
+    formset = ModuleOwnerFormSet
     extra = 0
     autocomplete_fields = ["user"]
     fields = ["user", "added_at"]
@@ -47,8 +78,15 @@ class ModuleOwnerInline(admin.TabularInline):
         if db_field.name == "user":
             from community.models import User
 
-            kwargs["queryset"] = User.objects.filter(groups__name="faculty", is_active=True).distinct()
+            kwargs["queryset"] = (
+                User.objects.filter(groups__name="faculty", is_active=True).select_related("organization").distinct()
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.editor = request.user  # a fresh class per request (inlineformset_factory)
+        return formset
 
     # Inline rows of a module follow the module's own permission (faculty edit what they co-own).
     def has_add_permission(self, request, obj=None):
@@ -66,7 +104,7 @@ class ApprovalInline(admin.TabularInline):
 
     model = ModuleApproval
     extra = 0
-    fields = ["owner", "requested_at", "approved_at"]
+    fields = ["owner", "requested_at", "approved_at", "achievement"]
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = _("publishing approvals")

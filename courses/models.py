@@ -18,6 +18,15 @@ from community.choices import FieldOfStudy
 from community.models import TIME_ZONE_CHOICES
 from community.search import search_text as search_tokens
 
+FOREIGN_CREDENTIAL = _(
+    "The credential is issued by %(issuer)s, which is not the university of any co-owner of this module. "
+    "A module awards only credentials of its co-owners' universities."
+)
+MISSING_ISSUER_APPROVAL = _(
+    "A co-owner from %(issuer)s, which issues this module's credential, must approve the module with this "
+    "credential before it is awarded. Nothing was saved."
+)
+
 
 class InvalidTransition(Exception):
     """A status change that the workflow does not allow."""
@@ -261,6 +270,42 @@ class Module(models.Model):
             return False
         return attendance >= self.min_attendance_percent and grade >= self.min_grade
 
+    # -- credential ------------------------------------------------------------------------
+    def issuing_university_ids(self) -> set[int]:
+        """The universities of the co-owners: the only issuers whose credentials the module awards."""
+        return set(
+            self.owners.filter(user__organization__kind="university").values_list("user__organization_id", flat=True)
+        )
+
+    def achievement_refusal(self, achievement) -> str:
+        """Why `achievement` may not be the module's credential ("" when it may)."""
+        if achievement is not None and achievement.issuer_id not in self.issuing_university_ids():
+            return FOREIGN_CREDENTIAL % {"issuer": achievement.issuer}
+        return ""
+
+    def has_issuer_approval(self) -> bool:
+        """A current co-owner from the credential's issuing university approved the module with
+        this very credential linked (the approval keeps the credential it was given for)."""
+        if self.achievement_id is None:
+            return True
+        return self.approvals.filter(
+            approved_at__isnull=False,
+            achievement_id=self.achievement_id,
+            owner__organization_id=self.achievement.issuer_id,
+            owner__owned_modules__module=self,
+        ).exists()
+
+    def award_refusal(self) -> str:
+        """Why the module's credential may not be awarded now ("" when it may)."""
+        if self.achievement_id is None:
+            return ""
+        refusal = self.achievement_refusal(self.achievement)
+        if refusal:
+            return refusal
+        if not self.has_issuer_approval():
+            return MISSING_ISSUER_APPROVAL % {"issuer": self.achievement.issuer}
+        return ""
+
     @property
     def universities(self):
         """The lead university first, then the partners (uses the prefetch when there is one)."""
@@ -293,6 +338,16 @@ class ModuleApproval(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("co-owner")
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # The credential the module awarded when this approval was given: an approval by the issuing
+    # university's co-owner counts for that credential only.
+    achievement = models.ForeignKey(
+        "credentials.Achievement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("credential approved"),
+    )
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
 
     class Meta:

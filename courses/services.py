@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from community import pagecache
 from community import services as community_services
 from community.models import User
+from credentials.services import unreadable_csv
 
 from . import caching
 from .models import (
@@ -56,6 +57,9 @@ def submit_module_for_review(*, module: Module, by: User) -> Module:
     owners = list(module.owners.values_list("user_id", flat=True))
     if not owners:
         raise InvalidTransition(_("A module needs at least one co-owner."))
+    refusal = module.achievement_refusal(module.achievement)
+    if refusal:
+        raise InvalidTransition(refusal)
     module.approvals.all().delete()
     ModuleApproval.objects.bulk_create([ModuleApproval(module=module, owner_id=pk) for pk in owners])
     module.status = Module.Status.IN_REVIEW
@@ -75,22 +79,65 @@ def submit_module_for_review(*, module: Module, by: User) -> Module:
 
 @transaction.atomic
 def approve_module(*, module: Module, by: User) -> Module:
-    """Record one co-owner's approval; the last approval publishes the module. Safe to repeat."""
+    """Record one co-owner's approval, for the credential linked now; the last approval publishes
+    the module once a co-owner of the credential's issuer is among them. On a published module a
+    co-owner of the issuer approves a credential linked after publication. Safe to repeat."""
     module = _lock_module(module)
+    if module.status == Module.Status.PUBLISHED:
+        return _approve_credential(module, by=by)
     if module.status != Module.Status.IN_REVIEW:
         raise InvalidTransition(_("Only a module in review can be approved."))
     approval = module.approvals.filter(owner=by).first()
     if approval is None or not module.is_owned_by(by):
         raise PermissionDenied
-    if approval.approved_at is None:
+    if approval.approved_at is None or approval.achievement_id != module.achievement_id:
         approval.approved_at = timezone.now()
-        approval.save(update_fields=["approved_at"])
-        record_event("courses.module.approved", actor=by, module=module)
+        approval.achievement_id = module.achievement_id
+        approval.save(update_fields=["approved_at", "achievement"])
+        record_event("courses.module.approved", actor=by, module=module, achievement=module.achievement_id)
     # A co-owner added after the review began has no approval row yet: publishing waits for them.
     owners = set(module.owners.values_list("user_id", flat=True))
     approved = set(module.approvals.filter(approved_at__isnull=False).values_list("owner_id", flat=True))
-    if owners <= approved:
+    if owners <= approved and not module.award_refusal():
         _publish(module, by=by)
+    return module
+
+
+def _approve_credential(module: Module, *, by: User) -> Module:
+    if not module.is_owned_by(by):
+        raise PermissionDenied
+    if module.has_issuer_approval():
+        raise InvalidTransition(_("This module is published already."))
+    if module.achievement.issuer_id != by.organization_id:
+        raise InvalidTransition(
+            _("Only a co-owner from %(issuer)s, which issues the module's credential, can approve it.")
+            % {"issuer": module.achievement.issuer}
+        )
+    refusal = module.achievement_refusal(module.achievement)
+    if refusal:
+        raise InvalidTransition(refusal)
+    ModuleApproval.objects.update_or_create(
+        module=module, owner=by, defaults={"approved_at": timezone.now(), "achievement_id": module.achievement_id}
+    )
+    record_event("courses.module.credential_approved", actor=by, module=module, achievement=module.achievement_id)
+    return module
+
+
+@transaction.atomic
+def set_module_achievement(*, module: Module, achievement, by: User) -> Module:
+    """Link the credential a module awards. Raises PermissionDenied, ValidationError when its issuer
+    is not a co-owner's university; during review every co-owner approves again."""
+    module = _lock_module(module)
+    if not module.can_be_edited_by(by):
+        raise PermissionDenied
+    refusal = module.achievement_refusal(achievement)
+    if refusal:
+        raise ValidationError({"achievement": refusal}, code="foreign_credential")
+    if module.achievement_id != (achievement.pk if achievement else None):
+        module.achievement = achievement
+        module.save(update_fields=["achievement", "updated_at"])
+        record_event("courses.module.credential_linked", actor=by, module=module, achievement=module.achievement_id)
+        note_module_edited(module=module, by=by)
     return module
 
 
@@ -332,13 +379,25 @@ def _percent(raw: str):
 
 
 def parse_results_csv(*, module: Module, data: bytes) -> tuple[list[ResultRow], list[RowError]]:
-    """Read `email,attendance,grade` rows; every bad row is reported with its line and reason."""
-    errors: list[RowError] = []
+    """Read `email,attendance,grade` rows; every bad row is reported with its line and reason.
+    A module whose credential may not be awarded (see Module.award_refusal) refuses the whole file."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [], [RowError(1, _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."))]
+    refusal = module.award_refusal()
+    if refusal:
+        return [], [RowError(1, refusal)]
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _parse_result_rows(module, reader)
+    except csv.Error:
+        # A value over the csv module's field limit, a NUL byte, a stray line break in quotes.
+        return [], [RowError(reader.line_num, unreadable_csv(line=reader.line_num).messages[0])]
+
+
+def _parse_result_rows(module: Module, reader) -> tuple[list[ResultRow], list[RowError]]:
+    errors: list[RowError] = []
     header = next(reader, None)
     if header is None:
         return [], [RowError(1, _("The file is empty."))]
@@ -385,6 +444,9 @@ def record_results(*, module: Module, results: list[tuple[Enrolment, Decimal, De
     module = _lock_module(module)
     if not module.can_be_edited_by(by):
         raise PermissionDenied
+    refusal = module.award_refusal()
+    if refusal:
+        raise PermissionDenied(refusal)
     completed = []
     for enrolment, attendance, grade in results:
         if enrolment.module_id != module.pk:
@@ -433,6 +495,7 @@ def request_award(*, enrolment: Enrolment, module: Module, by: User):
         achievement=module.achievement,
         evidence=module.get_absolute_url(),
         awarded_by=by,
+        acting_for=module.issuing_university_ids(),
     )
 
 

@@ -18,6 +18,7 @@ from .models import (
     IssuerKey,
     RecognitionRequest,
     StatusList,
+    issuing_organizations,
 )
 
 
@@ -32,10 +33,34 @@ class BadgeUploadField(forms.FileField):
 
 
 class AchievementAdminForm(forms.ModelForm):
+    """`editor` is set by AchievementAdmin.get_form: the issuer must be an organization they act for."""
+
+    editor = None
+
     class Meta:
         model = Achievement
         fields = ["image"]  # the admin adds the fields of its fieldsets
         field_classes = {"image": BadgeUploadField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        issuer = self.fields.get("issuer")
+        if issuer is not None and self.editor is not None:
+            issuer.queryset = issuing_organizations(self.editor)
+            issuer.error_messages["invalid_choice"] = services.FOREIGN_ISSUER
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds the submitted values
+        checks = []
+        if self.editor is not None and "issuer" in self.cleaned_data:
+            checks.append(lambda: services.check_issuer(achievement=self.instance, by=self.editor))
+        if self.instance.pk is not None and set(Achievement.LOCKED_AFTER_AWARD) & set(self.changed_data):
+            checks.append(lambda: services.check_locked_fields(achievement=self.instance))
+        for check in checks:
+            try:
+                check()
+            except ValidationError as error:
+                self.add_error(None, error)
 
 
 @admin.register(Achievement)
@@ -46,7 +71,7 @@ class AchievementAdmin(TabbedTranslationAdmin):
     search_fields = ["name_en", "name_ja", "slug", "issuer__name_en", "issuer__name_ja"]
     list_select_related = ["issuer"]
     prepopulated_fields = {"slug": ("name_en",)}
-    autocomplete_fields = ["issuer", "components", "equivalence_class"]
+    autocomplete_fields = ["issuer", "components", "equivalence_class"]  # issuer: superusers only
     readonly_fields = ["badge", "generated_image", "created_by", "created_at", "updated_at"]
     fieldsets = (
         (None, {"fields": ("type", "slug", "name", "issuer", "is_active")}),
@@ -103,14 +128,31 @@ class AchievementAdmin(TabbedTranslationAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).manageable_by(request.user)
 
+    def get_autocomplete_fields(self, request):
+        # The autocomplete would offer every organization; others choose among the few they act for.
+        if request.user.is_superuser:
+            return self.autocomplete_fields
+        return [name for name in self.autocomplete_fields if name != "issuer"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.editor = request.user  # a fresh class per request (modelform_factory)
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        # Staff see every achievement but change only those of the university they act for.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.can_be_issued_by(request.user))
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
         if change and {"name_en", "name_ja", "issuer", "type", "language"} & set(form.changed_data):
             obj.generated_image = ""  # the default badge shows the name: make a new one
-        super().save_model(request, obj, form, change)
-        if not obj.badge_image:
-            services.ensure_default_image(obj)
+        # The form has checked the issuer and the locked fields; the service checks them again
+        # under the row lock, so an award created meanwhile still stops the change.
+        try:
+            services.save_achievement(achievement=obj, by=request.user)
+        except ValidationError as error:  # only when an award was created since the form was checked
+            raise PermissionDenied(" ".join(error.messages)) from error
 
 
 @admin.register(EquivalenceClass)

@@ -66,7 +66,7 @@ class StaffAwardForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["achievement"].queryset = (
-            Achievement.objects.active().manageable_by(user).select_related("issuer").order_by("name")
+            Achievement.objects.active().manageable_by(user).issuable_by(user).select_related("issuer").order_by("name")
         )
         self.fields["achievement"].label_from_instance = lambda a: f"{a} — {a.issuer}"
 
@@ -90,7 +90,11 @@ class StaffAwardForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        rows = services.parse_award_rows(emails=cleaned.get("emails", ""), csv_text=cleaned.get("csv_file", ""))
+        try:
+            rows = services.parse_award_rows(emails=cleaned.get("emails", ""), csv_text=cleaned.get("csv_file", ""))
+        except forms.ValidationError as error:
+            self.add_error("csv_file", error)
+            return cleaned
         if not rows:
             raise forms.ValidationError(_("Give at least one e-mail address, or a CSV file."), code="empty")
         if len(rows) > services.MAX_BATCH_ROWS:

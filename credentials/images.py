@@ -7,6 +7,7 @@ Pillow's built-in font (which has no Japanese glyphs: the badge then shows the E
 import hashlib
 import io
 import textwrap
+import warnings
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -15,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 CJK_BOLD_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 SIZE = 512
+BADGE_MAX_PIXELS = 4_000_000
 TYPE_COLOURS = {
     "course_module": (10, 77, 140),
     "internship": (30, 107, 52),
@@ -120,15 +122,25 @@ def clean_badge_upload(upload) -> ContentFile:
 
     upload.seek(0)
     try:
-        with Image.open(upload) as probe:
-            kind = probe.format
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        # Opening reads only the header, but Pillow already refuses a header that declares a
+        # decompression bomb (a few kilobytes can claim billions of pixels): a form error, not a 500.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as probe:
+                kind = probe.format
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(
+            _("The image has too many pixels: at most %(limit)s million are accepted."),
+            code="too_many_pixels",
+            params={"limit": BADGE_MAX_PIXELS // 1_000_000},
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(_("The file is not an image, or it is damaged."), code="not_an_image") from exc
     finally:
         upload.seek(0)
     if kind != "PNG":
         raise ValidationError(_("Upload the badge as a PNG image."), code="not_png")
-    cleaned = clean_image(upload, max_bytes=2 * 1024 * 1024, max_pixels=4_000_000, max_side=1024)
+    cleaned = clean_image(upload, max_bytes=2 * 1024 * 1024, max_pixels=BADGE_MAX_PIXELS, max_side=1024)
     with Image.open(cleaned) as image:
         buffer = io.BytesIO()
         image.convert("RGBA").save(buffer, format="PNG", optimize=True)

@@ -83,6 +83,23 @@ class AchievementQuerySet(models.QuerySet):
             return self.filter(issuer_id=user.organization_id)
         return self.none()
 
+    def issuable_by(self, user):
+        """Achievements a user may award in their issuer's name (see issuing_organizations)."""
+        return self.filter(issuer__in=issuing_organizations(user))
+
+
+def issuing_organizations(user):
+    """The organizations in whose name a user may issue credentials: every one for a superuser;
+    for faculty their home university; for staff the university they are staff of, which is
+    their home organization too (community.models.User.organization with the staff role)."""
+    if not user.is_authenticated or not user.is_active:
+        return Organization.objects.none()
+    if user.is_superuser:
+        return Organization.objects.all()
+    if user.organization_id and (user.has_role("faculty") or user.has_role("staff")):
+        return Organization.objects.universities().filter(pk=user.organization_id)
+    return Organization.objects.none()
+
 
 class Achievement(models.Model):
     class Type(models.TextChoices):
@@ -227,6 +244,27 @@ class Achievement(models.Model):
         """The uploaded image, else the generated default (may be empty until generated)."""
         return self.image or self.generated_image
 
+    # What a signed credential vouches for: once awarded, these stay as they were issued.
+    LOCKED_AFTER_AWARD = ("issuer", "credit_value", "criteria_en", "criteria_ja")
+
+    def can_be_issued_by(self, user) -> bool:
+        """Whether `user` acts for this achievement's issuer (see issuing_organizations)."""
+        return self.issuer_id is not None and issuing_organizations(user).filter(pk=self.issuer_id).exists()
+
+    def locked_changes(self) -> list[str]:
+        """The fields of LOCKED_AFTER_AWARD that differ from the stored row, when awards exist."""
+        if self.pk is None or not self.awards.exists():
+            return []
+        stored = Achievement.objects.filter(pk=self.pk).values(*self._locked_attnames()).first() or {}
+        return [
+            name
+            for name, attname in zip(self.LOCKED_AFTER_AWARD, self._locked_attnames(), strict=True)
+            if attname in stored and _normalised(stored[attname]) != _normalised(getattr(self, attname))
+        ]
+
+    def _locked_attnames(self) -> list[str]:
+        return [self._meta.get_field(name).attname for name in self.LOCKED_AFTER_AWARD]
+
     def can_be_awarded_by(self, user) -> bool:
         """Portal staff award anything; faculty award what their own organization issues."""
         if not user.is_authenticated or not user.is_active:
@@ -274,6 +312,11 @@ class Achievement(models.Model):
         year, month = issued_on.year + month_index // 12, month_index % 12 + 1
         day = min(issued_on.day, _days_in_month(year, month))
         return issued_on.replace(year=year, month=month, day=day)
+
+
+def _normalised(value):
+    # An empty translation is stored as NULL or "" depending on how it was written.
+    return "" if value is None else value
 
 
 def _days_in_month(year: int, month: int) -> int:

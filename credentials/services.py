@@ -3,6 +3,7 @@
 import csv
 import io
 import logging
+from collections.abc import Collection
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,7 @@ from jige_portal.celery import send_after_commit
 
 from . import caching, signing
 from .images import default_badge_file
-from .models import Achievement, Award, AwardEvent, BatchAward, RecognitionRequest
+from .models import Achievement, Award, AwardEvent, BatchAward, RecognitionRequest, issuing_organizations
 from .openbadges import KeyEncryptionError
 
 logger = logging.getLogger(__name__)
@@ -46,14 +47,65 @@ def record_award_event(*, award: Award, event: str, actor: User | None = None, n
     return AwardEvent.objects.create(award=award, event=event, actor=actor, note=note)
 
 
+# --- achievements ------------------------------------------------------------------------
+
+FOREIGN_ISSUER = _("You may issue credentials only in the name of the university you belong to.")
+LOCKED_AFTER_AWARD = _(
+    "This achievement has been awarded, so its issuer, credits and criteria can no longer change. "
+    "Create a new achievement for the new version."
+)
+
+
+def check_issuer(*, achievement: Achievement, by: User) -> None:
+    """Raise ValidationError (on the issuer field) unless `by` acts for the achievement's issuer."""
+    if not achievement.can_be_issued_by(by):
+        raise ValidationError({"issuer": ValidationError(FOREIGN_ISSUER, code="foreign_issuer")})
+
+
+def check_locked_fields(*, achievement: Achievement) -> None:
+    """Raise ValidationError when an awarded achievement's issuer, credits or criteria changed."""
+    changed = achievement.locked_changes()
+    if changed:
+        raise ValidationError({name: ValidationError(LOCKED_AFTER_AWARD, code="locked") for name in changed})
+
+
+@transaction.atomic
+def save_achievement(*, achievement: Achievement, by: User) -> Achievement:
+    """Create or change an achievement in the name of an issuer `by` acts for; a default badge is
+    generated when it has no image. Raises ValidationError (foreign issuer, locked fields)."""
+    check_issuer(achievement=achievement, by=by)
+    if achievement.pk is not None:
+        # Race: an award being created now takes a KEY SHARE lock on this row (its foreign key),
+        # which conflicts with FOR UPDATE: the award waits for this save, or this save sees it.
+        Achievement.objects.select_for_update().filter(pk=achievement.pk).first()
+        check_locked_fields(achievement=achievement)
+    else:
+        achievement.created_by = achievement.created_by or by
+    achievement.save()
+    if not achievement.badge_image:
+        ensure_default_image(achievement)
+    return achievement
+
+
 # --- awarding ---------------------------------------------------------------------------
 
 
 def award_achievement(
-    *, recipient: User, achievement: Achievement, evidence: str = "", awarded_by: User | None = None
+    *,
+    recipient: User,
+    achievement: Achievement,
+    evidence: str = "",
+    awarded_by: User | None = None,
+    acting_for: Collection[int] | None = None,
 ) -> Award:
     """Record the award once per (recipient, achievement) as pending, in the caller's transaction,
-    and queue its completion after commit. Safe to repeat: returns the existing award."""
+    and queue its completion after commit. Safe to repeat: returns the existing award.
+
+    `acting_for`: the organizations the event vouches for (a module's co-owners' universities,
+    a staff member's university); PermissionDenied when the issuer is not one of them, so that a
+    signed credential never carries an issuer nobody there agreed to."""
+    if acting_for is not None and achievement.issuer_id not in set(acting_for):
+        raise PermissionDenied(FOREIGN_ISSUER)
     with transaction.atomic():
         existing = Award.objects.filter(recipient=recipient, achievement=achievement).first()
         if existing is not None:
@@ -325,14 +377,31 @@ def parse_award_rows(*, emails: str = "", csv_text: str = "") -> list[dict]:
             rows.append({"line": line, "email": chunk.strip(), "evidence": ""})
     if csv_text:
         reader = csv.reader(io.StringIO(csv_text))
-        for number, record in enumerate(reader, start=1):
-            if not record or not "".join(record).strip():
-                continue
-            first = record[0].strip().lstrip("\ufeff")
-            if number == 1 and first.lower() in ("email", "e-mail", "mail", "メールアドレス"):
-                continue
-            rows.append({"line": number, "email": first, "evidence": (record[1].strip() if len(record) > 1 else "")})
+        try:
+            for number, record in enumerate(reader, start=1):
+                if not record or not "".join(record).strip():
+                    continue
+                first = record[0].strip().lstrip("\ufeff")
+                if number == 1 and first.lower() in ("email", "e-mail", "mail", "メールアドレス"):
+                    continue
+                evidence = record[1].strip() if len(record) > 1 else ""
+                rows.append({"line": number, "email": first, "evidence": evidence})
+        except csv.Error as error:
+            # A value over the csv module's field limit, a NUL byte, a stray line break in quotes.
+            raise unreadable_csv(line=reader.line_num) from error
     return rows
+
+
+def unreadable_csv(*, line: int) -> ValidationError:
+    """The error for a CSV file the csv module cannot read (also used by the courses results upload)."""
+    return ValidationError(
+        _(
+            "The CSV file cannot be read at line %(line)s: a value is longer than %(limit)s characters, "
+            "or the file is damaged. Nothing was saved."
+        ),
+        code="unreadable_csv",
+        params={"line": line, "limit": csv.field_size_limit()},
+    )
 
 
 @transaction.atomic
@@ -340,7 +409,7 @@ def create_batch_award(
     *, achievement: Achievement, created_by: User, rows: list[dict], evidence: str = ""
 ) -> BatchAward:
     """Store a batch of manual awards and queue the task that runs it. Raises PermissionDenied, ValidationError."""
-    if not achievement.can_be_awarded_by(created_by):
+    if not achievement.can_be_awarded_by(created_by) or not achievement.can_be_issued_by(created_by):
         raise PermissionDenied
     if not rows:
         raise ValidationError(_("Give at least one e-mail address."), code="empty")
@@ -377,6 +446,24 @@ def run_batch_award(*, batch_id: int) -> bool:
     if not claimed:
         return False
     batch = BatchAward.objects.select_related("achievement", "created_by").get(pk=batch_id)
+    if not batch.achievement.can_be_issued_by(batch.created_by):
+        # The creator no longer acts for the issuer (moved university, role removed): nothing is awarded.
+        failures = [
+            {"line": row["line"], "email": row["email"][:254], "error": "not_authorised"}
+            for row in batch.rows[batch.processed :]
+        ]
+        BatchAward.objects.filter(pk=batch_id).update(
+            failures=batch.failures + failures,
+            processed=batch.total,
+            status=BatchAward.Status.DONE,
+            finished_at=timezone.now(),
+        )
+        return True
+    acting_for = (
+        None
+        if batch.created_by.is_superuser
+        else set(issuing_organizations(batch.created_by).values_list("pk", flat=True))
+    )
     while batch.processed < batch.total:
         with transaction.atomic():
             batch = BatchAward.objects.select_for_update().select_related("achievement", "created_by").get(pk=batch_id)
@@ -407,6 +494,7 @@ def run_batch_award(*, batch_id: int) -> bool:
                     achievement=batch.achievement,
                     evidence=row.get("evidence") or batch.evidence,
                     awarded_by=batch.created_by,
+                    acting_for=acting_for,
                 )
                 already.add(email)
                 batch.succeeded += 1

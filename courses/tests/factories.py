@@ -5,7 +5,7 @@ import factory
 from django.utils import timezone
 
 from community.tests.factories import CampusFactory, OrganizationFactory, UserFactory
-from courses.models import Enrolment, LearningOutcome, Module, ModuleOwner, Programme, Session
+from courses.models import Enrolment, LearningOutcome, Module, ModuleApproval, ModuleOwner, Programme, Session
 
 
 class ModuleFactory(factory.django.DjangoModelFactory):
@@ -49,11 +49,23 @@ class ModuleFactory(factory.django.DjangoModelFactory):
 
 
 def published_module(**kwargs) -> Module:
-    """A published module with its community groups, as the approval workflow leaves it."""
+    """A published module with its community groups, as the approval workflow leaves it: every
+    co-owner has approved it, and when it awards a credential, a co-owner of the issuing
+    university is among them (a co-owner without a home organization is given the issuer)."""
     from courses.services import ensure_module_groups
 
     module = ModuleFactory(status=Module.Status.PUBLISHED, published_at=timezone.now(), **kwargs)
     ensure_module_groups(module=module)
+    owners = [owner.user for owner in module.owners.select_related("user")]
+    if module.achievement_id and module.achievement.issuer_id not in module.issuing_university_ids():
+        homeless = next((user for user in owners if user.organization_id is None), None)
+        if homeless is not None:
+            homeless.organization = module.achievement.issuer
+            homeless.save(update_fields=["organization"])
+    ModuleApproval.objects.bulk_create(
+        ModuleApproval(module=module, owner=user, approved_at=timezone.now(), achievement=module.achievement)
+        for user in owners
+    )
     return module
 
 
