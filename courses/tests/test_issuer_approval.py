@@ -136,6 +136,7 @@ def test_the_foreign_issuer_attack_through_the_admin_ends_with_no_award(
 
     # 3. A link made before these rules, on a published module: the results upload awards nothing.
     Module.objects.filter(pk=module.pk).update(achievement=doctor_of_medicine, status=Module.Status.PUBLISHED)
+    module.refresh_from_db()
     services.ensure_module_groups(module=module)
     EnrolmentFactory(module=module, learner=learner)
     with django_capture_on_commit_callbacks(execute=True):
