@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +33,31 @@ from .models import (
     Post,
     Profile,
     Report,
+    Role,
     User,
 )
+
+# Who holds one of these decides about accounts, roles or credit recognition: a role carrying
+# one is given and taken away by superusers only, as is the staff role, which is_portal_staff
+# trusts by its name.
+POWERFUL_PERMISSIONS = (
+    Q(content_type__app_label="auth")
+    | Q(content_type__app_label="community", codename__in=["add_user", "change_user", "delete_user"])
+    | Q(content_type__app_label="credentials", codename="change_recognitionrequest")
+)
+
+
+def powerful_roles():
+    return Group.objects.filter(
+        Q(name=Role.STAFF) | Q(pk__in=Permission.objects.filter(POWERFUL_PERMISSIONS).values("group"))
+    )
+
+
+def grantable_roles(user):
+    """The roles `user` may give and take away in the user admin."""
+    if user.is_superuser:
+        return Group.objects.all()
+    return Group.objects.exclude(pk__in=powerful_roles().values("pk"))
 
 
 def sees_everything(user) -> bool:
@@ -160,9 +183,10 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")}),)
 
-    # Who may use the admin and with which rights; read-only fields are left out of the form,
-    # so a value posted for them is ignored.
-    privilege_fields = ["is_staff", "is_superuser", "groups", "user_permissions"]
+    # Who may use the admin and with which rights: superusers only. Read-only fields are left
+    # out of the form, so a value posted for them is ignored. Staff give and take away the
+    # roles without power (grantable_roles), never their own.
+    privilege_fields = ["is_staff", "is_superuser", "user_permissions"]
     # Without the addresses, people are told apart by name and home university.
     private_search_fields = ["display_name", "organization__name_en", "organization__name_ja"]
 
@@ -182,10 +206,62 @@ class UserAdmin(DjangoUserAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += [field for field in self.privilege_fields if field not in fields]
+            fields += ["groups"] if obj is not None and obj.pk == request.user.pk else []
+            fields += ["fixed_roles"]
         return fields
+
+    def _grants_some_roles(self, request, obj):
+        return (
+            obj is not None
+            and not request.user.is_superuser
+            and obj.pk != request.user.pk
+            and self.has_change_permission(request, obj)
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = grantable_roles(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not self._grants_some_roles(request, obj) or "groups" not in form.base_fields:
+            return form
+        grantable = grantable_roles(request.user)
+
+        class RolesForm(form):
+            def clean_groups(self):
+                # The roles the editor may not give or take away stay as they are.
+                kept = self.instance.groups.exclude(pk__in=grantable.values("pk"))
+                return Group.objects.filter(Q(pk__in=self.cleaned_data["groups"]) | Q(pk__in=kept.values("pk")))
+
+        return RolesForm
+
+    def save_related(self, request, form, formsets, change):
+        from .services import assign_role
+
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        added = set(form.instance.groups.values_list("name", flat=True)) - before
+        for role in added & {Role.STAFF, Role.FACULTY}:
+            assign_role(user=form.instance, role=role)  # and into the admin, as everywhere else
+
+    @admin.display(description=_("roles only a superuser changes"))
+    def fixed_roles(self, obj):
+        held = obj.groups.filter(pk__in=powerful_roles().values("pk")).order_by("name")
+        names = [Role(name).label if name in Role.values else name for name in held.values_list("name", flat=True)]
+        return ", ".join(str(name) for name in names) or "—"
+
+    @staticmethod
+    def _with_fixed_roles(fields):
+        return [name for field in fields for name in ([field, "fixed_roles"] if field == "groups" else [field])]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if self._grants_some_roles(request, obj):
+            fieldsets = [
+                (name, {**options, "fields": self._with_fixed_roles(options["fields"])}) for name, options in fieldsets
+            ]
         if obj is None or sees_everything(request.user) or obj.pk == request.user.pk:
             return fieldsets
         hidden = {"email", "password"}

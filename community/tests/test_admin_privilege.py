@@ -52,16 +52,50 @@ def test_staff_member_cannot_make_themselves_superuser(staff_member):
     assert not staff_member.user_permissions.exists()
 
 
-def test_staff_member_cannot_give_another_member_roles_or_permissions(staff_member, student):
+def test_staff_member_cannot_give_another_member_power(staff_member, student):
     html, response = escalating_post(signed_in(staff_member), student, display_name="Mai (renamed)")
 
-    assert not any(field in html for field in PRIVILEGE_INPUTS)
-    assert response.status_code == 302, page(response)[:2000]
+    assert not any(field in html for field in PRIVILEGE_INPUTS if field != 'name="groups"')
+    staff_role = Group.objects.get(name="staff")
+    assert f'value="{staff_role.pk}"' not in html  # not offered among the roles
+    assert response.status_code == 200 and response.context["errors"]  # the staff role is refused
     student.refresh_from_db()
-    assert student.display_name == "Mai (renamed)"
+    assert student.display_name == "Mai Student"
     assert not student.is_superuser and not student.is_staff
     assert set(student.groups.values_list("name", flat=True)) == {"student"}
     assert not student.user_permissions.exists()
+
+
+def test_staff_member_gives_a_member_the_faculty_role_they_asked_for(staff_member, student):
+    client = signed_in(staff_member)
+    url = change_url(student)
+    fields = form_fields(page(client.get(url)), id="user_form")
+    fields["groups"] = [
+        str(pk) for pk in Group.objects.filter(name__in=["student", "faculty"]).values_list("pk", flat=True)
+    ]
+
+    response = client.post(url, fields)
+
+    assert response.status_code == 302, page(response)[:2000]
+    student.refresh_from_db()
+    assert set(student.groups.values_list("name", flat=True)) == {"student", "faculty"}
+    assert student.is_staff and not student.is_superuser  # faculty work in the admin
+
+
+def test_staff_member_cannot_take_the_staff_role_away(staff_member):
+    colleague = UserFactory(roles=["staff", "faculty"], display_name="Colleague Staff")
+    client = signed_in(staff_member)
+    url = change_url(colleague)
+    html = page(client.get(url))
+    # Shown, in the persona's Japanese, as a role only a superuser gives or takes away.
+    assert "スーパーユーザーだけが変更できる役割" in html and "職員" in html
+    fields = form_fields(html, id="user_form")
+    fields["groups"] = []
+
+    response = client.post(url, fields)
+
+    assert response.status_code == 302, page(response)[:2000]
+    assert set(colleague.groups.values_list("name", flat=True)) == {"staff"}
 
 
 def test_staff_member_cannot_create_a_privileged_member(staff_member):
