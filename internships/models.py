@@ -305,6 +305,12 @@ class Posting(models.Model):
         related_name="+",
         verbose_name=_("reviewed by"),
     )
+    review_note = models.TextField(
+        _("reason for sending back"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Why staff sent the posting back; the company sees it until it submits the posting again."),
+    )
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -624,7 +630,8 @@ class Application(models.Model):
             self.staff_approved_at = now
             fields.append("staff_approved_at")
         elif status == self.Status.IN_PROGRESS:
-            self.starts_on = timezone.localdate()
+            # The internship starts when the posting says it does, not on the day this was clicked.
+            self.starts_on = self.posting.start_earliest or timezone.localdate()
             self.ends_on = add_months(self.starts_on, self.posting.duration_months)
             self.midterm_due = self.starts_on + (self.ends_on - self.starts_on) / 2
             fields += ["starts_on", "midterm_due", "ends_on"]

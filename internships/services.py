@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from community import pagecache
@@ -177,8 +178,50 @@ def publish_posting(*, posting: Posting, by: User) -> Posting:
         raise ValidationError(_("Approve the host company before publishing its postings."), code="company")
     posting.status = Posting.Status.PUBLISHED
     posting.reviewed_by = by
-    posting.save(update_fields=["status", "reviewed_by", "updated_at"])
+    posting.review_note = ""
+    posting.save(update_fields=["status", "reviewed_by", "review_note", "updated_at"])
     return posting
+
+
+@transaction.atomic
+def return_posting(*, posting: Posting, by: User, reason: str) -> Posting:
+    """Staff send a posting under review back to its company with a reason the contacts are told.
+    Raises PermissionDenied for non-staff and ValidationError without a reason or out of review."""
+    if not by.is_portal_staff:
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Tell the company why the posting is sent back."), code="reason")
+    posting = Posting.objects.select_for_update().select_related("company__organization").get(pk=posting.pk)
+    if posting.status != Posting.Status.IN_REVIEW:
+        raise ValidationError(_("Only a posting waiting for review can be sent back."), code="status")
+    posting.status = Posting.Status.DRAFT
+    posting.reviewed_by = by
+    posting.review_note = reason[:2000]
+    posting.save(update_fields=["status", "reviewed_by", "review_note", "updated_at"])
+    for contact in posting.company.contacts():
+        _notify(
+            recipient=contact,
+            event="internships.posting.returned",
+            message=_("Staff sent your posting “%(posting)s” back: %(reason)s"),
+            params={"posting": posting.title, "reason": Truncator(reason).chars(300)},
+            url=posting.get_absolute_url(),
+            actor=by,
+        )
+    pagecache.bump(caching.POSTINGS)
+    return posting
+
+
+def _tell_staff_posting_waits(posting: Posting, *, by: User) -> None:
+    for member in staff_users().exclude(pk=by.pk):
+        _notify(
+            recipient=member,
+            event="internships.posting.submitted",
+            message=_("%(company)s sent the posting “%(posting)s” for review."),
+            params={"company": posting.company.organization.name, "posting": posting.title},
+            url=posting.get_absolute_url(),
+            actor=by,
+        )
 
 
 @transaction.atomic
@@ -188,9 +231,13 @@ def submit_posting(*, posting: Posting, by: User) -> Posting:
         raise PermissionDenied
     if not posting.company.is_approved:
         raise ValidationError(_("Staff must approve your company before it can post internships."), code="company")
-    Posting.objects.filter(pk=posting.pk, status=Posting.Status.DRAFT).update(status=Posting.Status.IN_REVIEW)
+    submitted = Posting.objects.filter(pk=posting.pk, status=Posting.Status.DRAFT).update(
+        status=Posting.Status.IN_REVIEW, review_note=""
+    )
     pagecache.bump(caching.POSTINGS)
     posting.refresh_from_db()
+    if submitted:
+        _tell_staff_posting_waits(posting, by=by)
     return posting
 
 
@@ -199,9 +246,13 @@ def update_posting(*, posting: Posting, by: User) -> Posting:
     """Save a contact's changes; what students see changes only after staff review it again."""
     if not posting.company.is_contact(by):
         raise PermissionDenied
-    if posting.status in (Posting.Status.DRAFT, Posting.Status.PUBLISHED):
+    needs_review = posting.status in (Posting.Status.DRAFT, Posting.Status.PUBLISHED)
+    if needs_review:
         posting.status = Posting.Status.IN_REVIEW
+        posting.review_note = ""
     posting.save()
+    if needs_review:
+        _tell_staff_posting_waits(posting, by=by)
     return posting
 
 

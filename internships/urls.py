@@ -9,6 +9,7 @@ urlpatterns = [
     path("postings/<int:pk>/", views.posting_detail, name="posting_detail"),
     path("postings/<int:pk>/apply/", views.apply, name="apply"),
     path("postings/<int:pk>/publish/", views.posting_publish, name="posting_publish"),
+    path("postings/<int:pk>/send-back/", views.posting_return, name="posting_return"),
     path("applications/", views.my_applications, name="my_applications"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/status/", views.application_transition, name="application_transition"),

@@ -284,6 +284,9 @@ def survey(request, token):
 
 
 # --- staff -------------------------------------------------------------------------------------
+POSTINGS_IN_REVIEW_SHOWN = 20
+
+
 @staff_required
 def staff_queue(request):
     applications = Application.objects.awaiting_staff().with_list_data().order_by("submitted_at", "pk")
@@ -291,7 +294,20 @@ def staff_queue(request):
     for application in page:
         eligibility = getattr(application.student, "work_eligibility", None)
         application.problems = eligibility_problems(eligibility, application.posting)
-    return render(request, "internships/staff_queue.html", {"page": page})
+    postings = (
+        Posting.objects.filter(status=Posting.Status.IN_REVIEW)
+        .select_related("company__organization")
+        .order_by("updated_at", "pk")
+    )
+    return render(
+        request,
+        "internships/staff_queue.html",
+        {
+            "page": page,
+            "postings_in_review": postings[:POSTINGS_IN_REVIEW_SHOWN],
+            "postings_in_review_count": postings.count(),
+        },
+    )
 
 
 @staff_required
@@ -342,6 +358,19 @@ def posting_publish(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The posting is published."))
+    return redirect(posting)
+
+
+@staff_required
+@require_POST
+def posting_return(request, pk):
+    posting = get_object_or_404(Posting, pk=pk)
+    try:
+        services.return_posting(posting=posting, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The posting was sent back to the company with your reason."))
     return redirect(posting)
 
 

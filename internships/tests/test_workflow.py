@@ -142,11 +142,12 @@ def test_audit_entries_cannot_be_changed_or_deleted(application, student):
 
 
 @pytest.mark.django_db
-def test_starting_sets_the_evaluation_dates(application, by_actor, staff_member):
+def test_starting_sets_the_evaluation_dates_from_the_postings_start(application, by_actor, staff_member):
     put_in(application, S.COMPANY_ACCEPTED, by_actor)
     services.change_application_status(application=application, status=S.IN_PROGRESS, by=staff_member)
     application.refresh_from_db()
-    assert application.starts_on == timezone.localdate()
+    # The posting starts in 30 days; clicking "started" today does not move the internship's dates.
+    assert application.starts_on == application.posting.start_earliest != timezone.localdate()
     assert application.starts_on < application.midterm_due < application.ends_on
     assert (application.ends_on - application.starts_on).days in range(89, 93)  # three months
 
