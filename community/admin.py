@@ -193,21 +193,27 @@ class UserAdmin(DjangoUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organization")
 
+    def _may_manage_account(self, request, obj):
+        """Changing someone's address or password hands over their account: the accounts of
+        superusers and of holders of powerful roles (staff of another university deciding its
+        credit recognition) are managed by superusers only; one's own account stays one's own."""
+        if obj is None or request.user.is_superuser or obj.pk == request.user.pk:
+            return True
+        if not hasattr(obj, "_holds_power"):
+            obj._holds_power = obj.is_superuser or obj.groups.filter(pk__in=powerful_roles().values("pk")).exists()
+        return not obj._holds_power
+
     def has_change_permission(self, request, obj=None):
-        # Changing a superuser's address or password would hand over their account.
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or not obj.is_superuser or request.user.is_superuser)
+        return super().has_change_permission(request, obj) and self._may_manage_account(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or not obj.is_superuser or request.user.is_superuser)
+        return super().has_delete_permission(request, obj) and self._may_manage_account(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += [field for field in self.privilege_fields if field not in fields]
             fields += ["groups"] if obj is not None and obj.pk == request.user.pk else []
-            fields += ["fixed_roles"]
         return fields
 
     def _grants_some_roles(self, request, obj):
@@ -231,7 +237,8 @@ class UserAdmin(DjangoUserAdmin):
 
         class RolesForm(form):
             def clean_groups(self):
-                # The roles the editor may not give or take away stay as they are.
+                # Roles the editor may not give or take away (a guest role made powerful by a
+                # superuser since the page was opened) stay as they are.
                 kept = self.instance.groups.exclude(pk__in=grantable.values("pk"))
                 return Group.objects.filter(Q(pk__in=self.cleaned_data["groups"]) | Q(pk__in=kept.values("pk")))
 
@@ -246,22 +253,8 @@ class UserAdmin(DjangoUserAdmin):
         for role in added & {Role.STAFF, Role.FACULTY}:
             assign_role(user=form.instance, role=role)  # and into the admin, as everywhere else
 
-    @admin.display(description=_("roles only a superuser changes"))
-    def fixed_roles(self, obj):
-        held = obj.groups.filter(pk__in=powerful_roles().values("pk")).order_by("name")
-        names = [Role(name).label if name in Role.values else name for name in held.values_list("name", flat=True)]
-        return ", ".join(str(name) for name in names) or "—"
-
-    @staticmethod
-    def _with_fixed_roles(fields):
-        return [name for field in fields for name in ([field, "fixed_roles"] if field == "groups" else [field])]
-
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if self._grants_some_roles(request, obj):
-            fieldsets = [
-                (name, {**options, "fields": self._with_fixed_roles(options["fields"])}) for name, options in fieldsets
-            ]
         if obj is None or sees_everything(request.user) or obj.pk == request.user.pk:
             return fieldsets
         hidden = {"email", "password"}

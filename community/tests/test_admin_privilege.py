@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from community.tests.factories import UserFactory
+from community.tests.factories import PASSWORD, OrganizationFactory, UserFactory
 from community.tests.pages import form_fields, page, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -82,22 +82,6 @@ def test_staff_member_gives_a_member_the_faculty_role_they_asked_for(staff_membe
     assert student.is_staff and not student.is_superuser  # faculty work in the admin
 
 
-def test_staff_member_cannot_take_the_staff_role_away(staff_member):
-    colleague = UserFactory(roles=["staff", "faculty"], display_name="Colleague Staff")
-    client = signed_in(staff_member)
-    url = change_url(colleague)
-    html = page(client.get(url))
-    # Shown, in the persona's Japanese, as a role only a superuser gives or takes away.
-    assert "スーパーユーザーだけが変更できる役割" in html and "職員" in html
-    fields = form_fields(html, id="user_form")
-    fields["groups"] = []
-
-    response = client.post(url, fields)
-
-    assert response.status_code == 302, page(response)[:2000]
-    assert set(colleague.groups.values_list("name", flat=True)) == {"staff"}
-
-
 def test_staff_member_cannot_create_a_privileged_member(staff_member):
     client = signed_in(staff_member)
     url = reverse("admin:community_user_add")
@@ -121,26 +105,42 @@ def test_staff_member_cannot_create_a_privileged_member(staff_member):
     assert not created.groups.exists()
 
 
-def test_staff_member_cannot_take_over_a_superuser_account(staff_member, superuser):
-    client = signed_in(staff_member)
+@pytest.fixture(params=["superuser", "staff colleague"])
+def powerful_account(request, db):
+    """Accounts whose address or password, once changed, would hand over their powers: a
+    superuser, and staff of another university (who decide its credit recognition)."""
+    if request.param == "superuser":
+        return UserFactory(is_staff=True, is_superuser=True, display_name="Root Admin", email="root@example.org")
+    other_university = OrganizationFactory(name_en="Tohoku University", slug="tohoku", country="JP")
+    return UserFactory(
+        roles=["staff"], display_name="Sasaki Staff", email="sasaki.staff@example.org", organization=other_university
+    )
 
-    view = client.get(change_url(superuser))
+
+def test_staff_member_cannot_take_over_a_powerful_account(staff_member, powerful_account):
+    email = powerful_account.email
+    roles = set(powerful_account.groups.values_list("name", flat=True))
+    client = signed_in(staff_member)
+    url = change_url(powerful_account)
+
+    view = client.get(url)
     assert view.status_code == 200  # shown read-only
-    assert 'name="email"' not in page(view)
-    assert client.post(change_url(superuser), {"email": "tanaka.staff+root@example.org"}).status_code == 403
-    password_url = reverse("admin:auth_user_password_change", args=[superuser.pk])
+    assert 'name="email"' not in page(view) and 'name="groups"' not in page(view)
+    assert client.post(url, {"email": "tanaka.staff+takeover@example.org", "groups": []}).status_code == 403
+    password_url = reverse("admin:auth_user_password_change", args=[powerful_account.pk])
     assert client.get(password_url).status_code == 403
     assert client.post(password_url, {"password1": "x" * 20, "password2": "x" * 20}).status_code == 403
-    delete_url = reverse("admin:community_user_delete", args=[superuser.pk])
+    delete_url = reverse("admin:community_user_delete", args=[powerful_account.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     client.post(
         reverse("admin:community_user_changelist"),
-        {"action": "delete_selected", "_selected_action": [superuser.pk], "post": "yes"},
+        {"action": "delete_selected", "_selected_action": [powerful_account.pk], "post": "yes"},
     )
 
-    superuser.refresh_from_db()
-    assert superuser.email == "root@example.org"
-    assert superuser.check_password("correct horse battery staple")
+    powerful_account.refresh_from_db()
+    assert powerful_account.email == email
+    assert powerful_account.check_password(PASSWORD)
+    assert set(powerful_account.groups.values_list("name", flat=True)) == roles
 
 
 def test_superuser_grants_superuser_status_roles_and_permissions(superuser, student):
