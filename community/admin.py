@@ -1,8 +1,9 @@
 """The community admin. Two rules hold in every admin of this module:
 
-- Privileges are granted only by superusers: superuser and staff status, roles (groups) and
-  direct permissions are read-only for everybody else, as are superusers' accounts and the
-  roles' permissions.
+- Privileges are granted only by superusers: superuser and staff status, direct permissions,
+  powerful roles (staff, and any role that manages accounts, roles or credit recognition) and
+  what a role may do are read-only for everybody else, as are the accounts of superusers and
+  of powerful roles' holders. Staff give and take away the other roles, never their own.
 - Secret stays secret: a group that is secret exists in the admin only for its members and
   staff, and its members, posts and comments only where the portal would show them; only
   staff see members' e-mail addresses (faculty find co-owners by name and university).
