@@ -302,3 +302,9 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return self.event
+
+    def sentence(self) -> str:
+        """What happened, in the current language (community.events); never the dotted name."""
+        from ..events import sentence
+
+        return sentence(self.event, group=self.group, target=self.target)

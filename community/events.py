@@ -1,0 +1,72 @@
+"""What an audit event means, as a sentence in the reader's language.
+
+Audit rows keep a dotted event name (`community.moderation.hidden`) for code, filters and the
+admin; people read a sentence. The sentences leave out who acted (the logs show that beside
+them) and name the group when there is one. An event may have a sentence per kind of target
+(`community.moderation.hidden:post`), chosen by the target's prefix ("post:6").
+
+Other apps register the sentences of their own events (internships does in its models), since
+community depends on none of them. An event without a sentence reads as a neutral one, never
+as its dotted name.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+UNKNOWN = _("Recorded a change.")
+DELETED_GROUP = pgettext_lazy("audit log", "a deleted group")
+
+SENTENCES = {
+    "community.group.created": _("Created the group %(group)s."),
+    "community.group.updated": _("Changed the settings of %(group)s."),
+    "community.group.joined": _("Joined %(group)s."),
+    "community.membership.added": _("Added a member to %(group)s."),
+    "community.membership.removed": _("Removed a member from %(group)s."),
+    "community.membership.role_changed": _("Changed a member’s role in %(group)s."),
+    "community.join_request.created": _("Asked to join %(group)s."),
+    "community.join_request.approved": _("Approved a request to join %(group)s."),
+    "community.join_request.rejected": _("Declined a request to join %(group)s."),
+    "community.invitation.created": _("Invited someone to join %(group)s."),
+    "community.invitation.accepted": _("Accepted an invitation to %(group)s."),
+    "community.invitation.declined": _("Declined an invitation to %(group)s."),
+    "community.automatic_group.synced": _("Updated the members of the automatic group %(group)s."),
+    "community.automatic_groups.synced_user": _("Updated a member’s automatic groups."),
+    "community.conversation.started": _("Started a conversation."),
+    "community.member.blocked": _("Blocked a member."),
+    "community.member.unblocked": _("Unblocked a member."),
+    "community.report.created": _("Reported content to the moderators."),
+    "community.moderation.hidden": _("Hid reported content."),
+    "community.moderation.hidden:post": _("Hid a post in %(group)s."),
+    "community.moderation.hidden:comment": _("Hid a comment in %(group)s."),
+    "community.moderation.hidden:message": _("Hid a message in a conversation."),
+    "community.moderation.restored": _("Restored reported content."),
+    "community.moderation.restored:post": _("Restored a post in %(group)s."),
+    "community.moderation.restored:comment": _("Restored a comment in %(group)s."),
+    "community.moderation.restored:message": _("Restored a message in a conversation."),
+    "community.post.created": _("Posted in %(group)s."),
+    "community.post.announced": _("Told the members of %(group)s about a new post."),
+    "community.post.edited": _("Edited a post in %(group)s."),
+    "community.post.deleted": _("Deleted a post in %(group)s."),
+    "community.comment.created": _("Commented in %(group)s."),
+    "community.comment.deleted": _("Deleted a comment in %(group)s."),
+}
+
+
+def register(sentences: dict) -> None:
+    """Add an app's event sentences (lazy translations, placeholders by name)."""
+    SENTENCES.update(sentences)
+
+
+def has_sentence(event: str) -> bool:
+    return event in SENTENCES
+
+
+def sentence(event: str, *, group=None, target: str = "") -> str:
+    """The sentence for `event` in the current language; `group` fills %(group)s."""
+    kind = str(target).partition(":")[0] if ":" in str(target) else ""
+    text = SENTENCES.get(f"{event}:{kind}") if kind else None
+    text = text or SENTENCES.get(event) or UNKNOWN
+    try:
+        return str(text) % {"group": group if group is not None else DELETED_GROUP}
+    except (KeyError, TypeError, ValueError):  # a translation that does not fit its placeholders
+        return str(UNKNOWN)
