@@ -5,7 +5,9 @@ file beside manage.py); `.env.example` lists them. Without any, the portal runs 
 in-process tasks and a local-memory cache, which is what `make run` gives a fresh machine.
 """
 
+import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -99,6 +101,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+if (_xdist_worker := os.environ.get("PYTEST_XDIST_WORKER", "")).startswith("gw") and REDIS_URL:
+    # Tests in parallel (pytest-xdist): each test process, and the Celery workers it starts, gets
+    # a Redis database of its own, since the tests clear the cache and purge the queue.
+    _url = urlsplit(REDIS_URL)
+    _index = (int(_url.path.strip("/") or 0) + 1 + int(_xdist_worker[2:])) % 16
+    REDIS_URL = urlunsplit(_url._replace(path=f"/{_index}"))
 # A Redis that does not answer must cost a request milliseconds: every use of it fails open
 # (jige_portal/cache.py, community/sessions.py, jige_portal/celery.py). REDIS_TIMEOUT bounds a
 # connect or a reply; after a failure Redis is left alone for REDIS_RETRY_SECONDS.

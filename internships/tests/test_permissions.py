@@ -73,6 +73,10 @@ MATRIX = {
         lambda w: ("post", reverse("internships:posting_publish", args=[w.draft.pk]), {}),
         _row(403, 403, 403, 403, 302, LOGIN),
     ),
+    "posting_return": (
+        lambda w: ("post", reverse("internships:posting_return", args=[w.draft.pk]), {"reason": "Add the pay."}),
+        _row(403, 403, 403, 403, 302, LOGIN),
+    ),
     "my_applications": (
         lambda w: ("get", reverse("internships:my_applications"), None),
         _row(200, 200, 200, 200, 200, LOGIN),
