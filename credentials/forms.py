@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models import Organization
 
@@ -119,7 +120,10 @@ class RevokeForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("accept", _("Recognise the credits")), ("decline", _("Decline"))],
+        choices=[
+            ("accept", _("Recognise the credits")),
+            ("decline", pgettext_lazy("a credit recognition request", "Decline")),
+        ],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(

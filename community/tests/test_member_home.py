@@ -91,7 +91,7 @@ def test_the_home_speaks_japanese(client, student):
     client.force_login(student)
     html = page(client.get(reverse("home")))
     assert '<html lang="ja">' in html
-    for text in ("参加グループの新着", "未読のメッセージ", "履修中のモジュール", "あなたの応募", "最新の認定証"):
+    for text in ("参加グループの新着", "未読のメッセージ", "履修中のモジュール", "あなたの応募", "最新のクレデンシャル"):
         assert text in html
 
 

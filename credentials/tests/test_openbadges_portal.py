@@ -424,7 +424,7 @@ def test_verify_page_from_an_award_link_in_the_visitors_language(client, student
     assert 'src="data:image/svg+xml' in public_page  # the QR code of the verify link, made here
     response = client.get(url, HTTP_ACCEPT_LANGUAGE="ja")
     assert response.status_code == 200
-    assert "この資格証明は有効です。" in response.content.decode()
+    assert "このクレデンシャルは有効です。" in response.content.decode()
     assert client.get(reverse("credentials:verify") + "?award=not-a-uuid").status_code == 404
 
 

@@ -52,7 +52,7 @@ def test_student_finds_a_hobby_group_in_japanese_joins_posts_and_messages_a_memb
     page.get_by_text("グループへようこそ！").wait_for()
     assert Membership.objects.filter(group=group, user=student).exists()
     page.get_by_label("投稿を書く").fill("初めまして！**土曜日**の高尾山に行きたいです。")
-    page.get_by_role("button", name="公開する").click()
+    page.get_by_role("button", name="投稿する").click()
     page.get_by_text("投稿を公開しました。").wait_for()
     assert page.locator(".post strong", has_text="土曜日").is_visible()
     assert Post.objects.filter(group=group, author=student).exists()

@@ -37,7 +37,7 @@ def test_visitor_verifies_a_public_award_and_spots_a_tampered_copy(new_page, liv
     page.get_by_role("link", name="このクレデンシャルを検証").click()
     page.wait_for_load_state()
     result = page.get_by_role("status")
-    assert "この資格証明は有効です。" in result.inner_text()
+    assert "このクレデンシャルは有効です。" in result.inner_text()
     assert "コンソーシアムの登録機関" in result.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "credentials-verify-valid-ja-375")
