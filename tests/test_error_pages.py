@@ -87,3 +87,10 @@ def test_profile_bios_are_markdown_rendered_and_sanitized(client, student, other
     assert "<strong>loves</strong>" in html and "**loves**" not in html
     assert "<script>alert(1)</script>" not in html
     assert "javascript:alert" not in html
+
+
+@pytest.mark.django_db
+def test_favicon_ico_leads_to_the_portals_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
