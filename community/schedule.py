@@ -5,8 +5,8 @@ from celery.schedules import crontab
 BEAT_SCHEDULE = {
     # Pending work written while the broker was down: each kind has its sweep (see also
     # credentials/schedule.py). A swept row is claimed by its task, so it is done once.
-    "community.sweep_outgoing_email": {"task": "community.tasks.sweep_outgoing_email", "schedule": 60.0},
-    "community.sweep_announcements": {"task": "community.tasks.sweep_announcements", "schedule": 60.0},
+    "community.sweep_outgoing_email": {"task": "community.tasks.sweep_outgoing_email", "schedule": 20.0},
+    "community.sweep_announcements": {"task": "community.tasks.sweep_announcements", "schedule": 20.0},
     "community.sync_automatic_groups": {
         "task": "community.tasks.sync_automatic_groups",
         "schedule": crontab(hour=3, minute=15),

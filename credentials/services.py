@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from community import pagecache
 from community.caching import member
 from community.models import Organization, User
-from jige_portal.celery import send_after_commit
+from jige_portal.celery import SWEEP_AFTER, send_after_commit
 
 from . import caching, signing
 from .images import default_badge_file
@@ -229,7 +229,7 @@ def complete_award(*, award_id: int) -> bool:
     return True
 
 
-def requeue_pending_awards(*, older_than: timedelta = timedelta(minutes=1), limit: int = 500) -> int:
+def requeue_pending_awards(*, older_than: timedelta = SWEEP_AFTER, limit: int = 500) -> int:
     """Queue the completion of awards still pending after a minute (broker down, worker lost)."""
     from .tasks import complete_award as complete_award_task
 
@@ -512,7 +512,7 @@ def requeue_stalled_batches() -> int:
     now = timezone.now()
     stalled = list(
         BatchAward.objects.filter(
-            Q(status=BatchAward.Status.QUEUED, created_at__lt=now - timedelta(minutes=1))
+            Q(status=BatchAward.Status.QUEUED, created_at__lt=now - SWEEP_AFTER)
             | Q(status=BatchAward.Status.RUNNING, heartbeat_at__lt=now - timedelta(minutes=10))
         ).values_list("pk", flat=True)[:100]
     )

@@ -10,6 +10,13 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jige_portal.settings")
 
+from datetime import timedelta
+
+# A pending row older than this, whose task has not claimed it, is queued again by its sweep
+# (beat runs the sweeps every 20 s): after a broker outage everything goes out within a minute.
+# A task queued twice still acts once: each claims its row.
+SWEEP_AFTER = timedelta(seconds=30)
+
 app = Celery("jige_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -29,6 +29,7 @@ from credentials import services as credential_services
 from credentials.models import Award, BatchAward
 from credentials.tests.factories import AchievementFactory
 from jige_portal import celery as portal_celery
+from jige_portal.celery import SWEEP_AFTER
 from jige_portal.celery import app as celery_app
 from tests import throwaway_redis as redis_helpers
 from tests.throwaway_redis import cache_settings
@@ -197,8 +198,9 @@ def test_a_redis_outage_costs_no_request_and_every_pending_job_is_done_once_it_r
     # --- Redis is back, empty: what was queued in it is lost ----------------------------------
     redis_server.start()
     back = time.monotonic()
-    # The sweeps take over rows left pending for a minute; let that minute have passed.
-    a_minute_ago = timezone.now() - timedelta(minutes=2)
+    # The sweeps (every 20 s) take over rows left pending for SWEEP_AFTER (30 s); let the outage
+    # have lasted 40 s, so the next sweep is the one that catches up, within a minute.
+    a_minute_ago = timezone.now() - SWEEP_AFTER - timedelta(seconds=10)
     OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).update(created_at=a_minute_ago)
     Award.objects.filter(status=Award.Status.PENDING).update(created_at=a_minute_ago)
     BatchAward.objects.filter(status=BatchAward.Status.QUEUED).update(created_at=a_minute_ago)

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from jige_portal.celery import send_after_commit
+from jige_portal.celery import SWEEP_AFTER, send_after_commit
 
 from ..backends import forget_user
 from ..models import OutgoingEmail, Role, User
@@ -106,7 +106,7 @@ def requeue_stale_outgoing_email(*, limit: int = 500) -> int:
         status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - timedelta(minutes=10)
     ).update(status=OutgoingEmail.Status.PENDING)
     stale = list(
-        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, created_at__lt=now - timedelta(minutes=1))
+        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, created_at__lt=now - SWEEP_AFTER)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - timedelta(minutes=2)))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]

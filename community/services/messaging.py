@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jige_portal.celery import send_after_commit
+from jige_portal.celery import SWEEP_AFTER, send_after_commit
 
 from .. import caching, pagecache
 from ..models import (
@@ -343,7 +343,7 @@ def announce_post_to_members(*, post_id: int) -> int:
         )
 
 
-def requeue_unannounced_posts(*, older_than: timedelta = timedelta(minutes=1), limit: int = 500) -> int:
+def requeue_unannounced_posts(*, older_than: timedelta = SWEEP_AFTER, limit: int = 500) -> int:
     """Queue the announcement of posts of the last day that have none after a minute (broker was
     down, worker lost). Repeating is harmless: announcing is recorded once per post."""
     from ..tasks import announce_post

@@ -50,4 +50,4 @@ def test_the_sweep_runs_every_minute():
     from jige_portal.celery import app
 
     entry = app.conf.beat_schedule["community.sweep_announcements"]
-    assert entry == {"task": "community.tasks.sweep_announcements", "schedule": 60.0}
+    assert entry == {"task": "community.tasks.sweep_announcements", "schedule": 20.0}
