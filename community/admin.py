@@ -488,13 +488,34 @@ class ReportAdmin(AddressPrivacyMixin, admin.ModelAdmin):
         self._moderate(request, queryset, hide=False)
 
 
+class EventFilter(admin.SimpleListFilter):
+    """Filter audit entries by event, each named by its sentence rather than its dotted name."""
+
+    title = _("what happened")
+    parameter_name = "event"
+
+    def lookups(self, request, model_admin):
+        from community import events
+
+        names = model_admin.get_queryset(request).order_by().values_list("event", flat=True).distinct()
+        return sorted(((name, events.sentence(name, group="…")) for name in names), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(event=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(AddressPrivacyMixin, GroupContentMixin, admin.ModelAdmin):
-    list_display = ["created_at", "event", "actor", "group", "target"]
-    list_filter = ["event"]
+    list_display = ["created_at", "what_happened", "actor", "group"]
+    list_filter = [EventFilter]
     search_fields = ["event", "target", "actor__email", "group__name_en"]
     list_select_related = ["actor", "group"]
     date_hierarchy = "created_at"
+    readonly_fields = ["what_happened"]
+
+    @admin.display(description=_("what happened"))
+    def what_happened(self, event):
+        return event.sentence()
 
     def has_add_permission(self, request):
         return False

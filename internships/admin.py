@@ -67,8 +67,12 @@ class ApplicationEventInline(admin.TabularInline):
     model = ApplicationEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor", "event", "from_status", "to_status", "comment"]
+    fields = ["created_at", "actor", "what_happened", "from_status", "to_status", "comment"]
     readonly_fields = fields
+
+    @admin.display(description=_("what happened"))
+    def what_happened(self, event):
+        return event.sentence()
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -125,15 +129,36 @@ class ApplicationAdmin(admin.ModelAdmin):
             self.message_user(request, f"{application}: {error}", messages.ERROR)
 
 
+class EventFilter(admin.SimpleListFilter):
+    """Filter audit entries by event, each named by its sentence rather than its dotted name."""
+
+    title = _("what happened")
+    parameter_name = "event"
+
+    def lookups(self, request, model_admin):
+        from community import events
+
+        names = model_admin.get_queryset(request).order_by().values_list("event", flat=True).distinct()
+        return sorted(((name, events.sentence(name, group="…")) for name in names), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(event=self.value()) if self.value() else queryset
+
+
 @admin.register(ApplicationEvent)
 class ApplicationEventAdmin(admin.ModelAdmin):
     """The audit trail: readable by staff, changeable and deletable by nobody (not even superusers)."""
 
-    list_display = ["created_at", "event", "application", "actor", "from_status", "to_status"]
-    list_filter = ["event", "to_status"]
+    list_display = ["created_at", "what_happened", "application", "actor", "from_status", "to_status"]
+    list_filter = [EventFilter, "to_status"]
     search_fields = ["event", "comment", "application__student__display_name"]
     list_select_related = ["application__student", "application__posting", "actor"]
     date_hierarchy = "created_at"
+    readonly_fields = ["what_happened"]
+
+    @admin.display(description=_("what happened"))
+    def what_happened(self, event):
+        return event.sentence()
 
     def has_add_permission(self, request):
         return False

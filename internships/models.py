@@ -701,7 +701,7 @@ class ApplicationEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return self.event
+        return self.sentence()
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -152,6 +152,8 @@ class CommunityGroup(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # An archived group stays readable by its members; nobody posts or comments any more.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -190,6 +192,10 @@ class CommunityGroup(models.Model):
     @property
     def is_secret(self) -> bool:
         return self.visibility == self.Visibility.SECRET
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def content_is_private(self) -> bool:
@@ -302,7 +308,7 @@ class AuditEvent(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return self.event
+        return self.sentence()
 
     def sentence(self) -> str:
         """What happened, in the current language (community.events); never the dotted name."""
