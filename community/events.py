@@ -19,6 +19,7 @@ DELETED_GROUP = pgettext_lazy("audit log", "a deleted group")
 SENTENCES = {
     "community.group.created": _("Created the group %(group)s."),
     "community.group.updated": _("Changed the settings of %(group)s."),
+    "community.group.archived": _("Archived the group %(group)s."),
     "community.group.joined": _("Joined %(group)s."),
     "community.membership.added": _("Added a member to %(group)s."),
     "community.membership.removed": _("Removed a member from %(group)s."),

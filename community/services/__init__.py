@@ -15,6 +15,7 @@ from .core import (
 from .groups import (
     add_member,
     answer_invitation,
+    archive_group,
     audit,
     change_member_role,
     create_group,
@@ -69,6 +70,7 @@ __all__ = [
     "add_member",
     "announce_post_to_members",
     "answer_invitation",
+    "archive_group",
     "assign_role",
     "audit",
     "block_user",

@@ -84,6 +84,17 @@ def update_group(*, group: CommunityGroup, by: User, **fields) -> CommunityGroup
 
 
 @transaction.atomic
+def archive_group(*, group: CommunityGroup, by: User | None = None) -> bool:
+    """Make a group read-only: members still read it, nobody posts or comments. Safe to repeat
+    (a conditional UPDATE: one caller archives, the others find it done). True when archived now."""
+    archived = CommunityGroup.objects.filter(pk=group.pk, archived_at__isnull=True).update(archived_at=timezone.now())
+    if archived:
+        audit("community.group.archived", actor=by, group=group, target=group.slug)
+        pagecache.bump(caching.GROUPS, caching.group(group.pk))  # update() sends no signals
+    return bool(archived)
+
+
+@transaction.atomic
 def add_member(*, group: CommunityGroup, user: User, role: str = "member", is_automatic: bool = False) -> Membership:
     """Make `user` a member (idempotent; bypasses the join policy: for system use such as
     course enrolment). A pending request or invitation is closed as approved."""

@@ -276,7 +276,7 @@ def membership_of(group: CommunityGroup, user: User) -> Membership | None:
 @transaction.atomic
 def create_post(*, group: CommunityGroup, author: User, body: str, image=None) -> Post:
     """Members post; other members with "all activity" are told (broadcast)."""
-    if not Membership.objects.filter(group=group, user=author).exists():
+    if group.is_archived or not Membership.objects.filter(group=group, user=author).exists():
         raise PermissionDenied
     post = Post(group=group, author=author, body=check_text(body))
     if image:
@@ -367,7 +367,7 @@ def can_manage(group: CommunityGroup, user: User) -> bool:
 
 @transaction.atomic
 def edit_post(*, post: Post, by: User, body: str) -> Post:
-    if post.author_id != by.pk:
+    if post.author_id != by.pk or post.group.is_archived:
         raise PermissionDenied
     post.body = check_text(body)
     post.edited_at = timezone.now()
@@ -387,7 +387,7 @@ def delete_post(*, post: Post, by: User) -> None:
 @transaction.atomic
 def add_comment(*, post: Post, author: User, body: str) -> Comment:
     """Members comment; the post's author is told (it is addressed to them)."""
-    if not Membership.objects.filter(group=post.group, user=author).exists():
+    if post.group.is_archived or not Membership.objects.filter(group=post.group, user=author).exists():
         raise PermissionDenied
     comment = Comment.objects.create(post=post, author=author, body=check_text(body))
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)

@@ -215,7 +215,7 @@ def _group_page(request, access):
     if access.can_see_content:
         context["page"] = keyset_page(request, _posts_for(Q(group=group), request.user))
     if access.is_member:
-        context["post_form"] = PostForm()
+        context["post_form"] = None if group.is_archived else PostForm()
         context["notification_form"] = GroupNotificationForm(
             initial={
                 "notification_level": access.membership.notification_level,
@@ -438,7 +438,7 @@ def post_detail(request, slug, pk):
             "access": access,
             "post": post,
             "comments": paginate(request, comments, per_page=50),
-            "comment_form": CommentForm() if access.is_member else None,
+            "comment_form": CommentForm() if access.is_member and not access.group.is_archived else None,
             "report_form": ReportForm(),
             "can_delete": post.author_id == request.user.pk or access.can_manage,
         },
