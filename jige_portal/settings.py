@@ -101,12 +101,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
-if (_xdist_worker := os.environ.get("PYTEST_XDIST_WORKER", "")).startswith("gw") and REDIS_URL:
-    # Tests in parallel (pytest-xdist): each test process, and the Celery workers it starts, gets
-    # a Redis database of its own, since the tests clear the cache and purge the queue.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and REDIS_URL and not os.environ.get("JIGE_REDIS_PER_TEST_PROCESS"):
+    # Tests in parallel (pytest-xdist): each test process gets a Redis database of its own, since
+    # the tests clear the cache and purge the queue. The servers and workers the tests start
+    # inherit the environment, so they are told the database has been chosen already.
     _url = urlsplit(REDIS_URL)
     _index = (int(_url.path.strip("/") or 0) + 1 + int(_xdist_worker[2:])) % 16
-    REDIS_URL = urlunsplit(_url._replace(path=f"/{_index}"))
+    REDIS_URL = os.environ["REDIS_URL"] = urlunsplit(_url._replace(path=f"/{_index}"))
+    os.environ["JIGE_REDIS_PER_TEST_PROCESS"] = "1"
 # A Redis that does not answer must cost a request milliseconds: every use of it fails open
 # (jige_portal/cache.py, community/sessions.py, jige_portal/celery.py). REDIS_TIMEOUT bounds a
 # connect or a reply; after a failure Redis is left alone for REDIS_RETRY_SECONDS.

@@ -77,7 +77,7 @@ def test_posting_too_fast_answers_429_with_a_translated_page(client, student, gr
     client.force_login(student)
     url = reverse("community:post_create", args=[group.slug])
     assert [client.post(url, {"body": f"p{n}"}).status_code for n in range(3)] == [302, 302, 429]
-    assert "少し待って" in client.post(url, {"body": "p"}).content.decode()
+    assert "しばらくお待ちください" in client.post(url, {"body": "p"}).content.decode()
     assert Post.objects.count() == 2
 
 

@@ -29,7 +29,8 @@ def test_signup_confirm_and_switch_to_japanese(new_page):
     page.get_by_role("button", name="日本語").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "ja"
-    assert page.get_by_role("heading", level=1).inner_text() == "学び、働き、つながる — 日本でもオンラインでも"
+    # Signed in, the home is the member's own, greeting them by name.
+    assert page.get_by_role("heading", level=1).inner_text() == "おかえりなさい、Hanaさん。"
     # The page fits a 375 px phone screen: nothing scrolls sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "home-ja-375")
