@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from community.admin import EventFilter
+
 from . import services
 from .models import (
     Application,
@@ -127,22 +129,6 @@ class ApplicationAdmin(admin.ModelAdmin):
             )
         for application, error in refused:
             self.message_user(request, f"{application}: {error}", messages.ERROR)
-
-
-class EventFilter(admin.SimpleListFilter):
-    """Filter audit entries by event, each named by its sentence rather than its dotted name."""
-
-    title = _("what happened")
-    parameter_name = "event"
-
-    def lookups(self, request, model_admin):
-        from community import events
-
-        names = model_admin.get_queryset(request).order_by().values_list("event", flat=True).distinct()
-        return sorted(((name, events.sentence(name, group="…")) for name in names), key=lambda pair: pair[1])
-
-    def queryset(self, request, queryset):
-        return queryset.filter(event=self.value()) if self.value() else queryset
 
 
 @admin.register(ApplicationEvent)
