@@ -1,17 +1,27 @@
 """Faculty build their modules here; they see and change only modules they co-own."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.exceptions import NotRegistered
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TabbedTranslationAdmin
 
+from community.admin import PortalAutocompleteJsonView
 from community.images import ImageUploadField
 from community.models import Organization
 
 from . import services
+from .forms import (
+    BilingualRowForm,
+    BilingualRowFormSet,
+    ModuleAdminForm,
+    UniversityChoiceField,
+    UniversityMultipleChoiceField,
+    content_refusals,
+)
 from .models import (
     FOREIGN_CREDENTIAL,
     AuditEntry,
@@ -27,16 +37,44 @@ from .models import (
 )
 
 
-class SessionInline(TranslationTabularInline):
+class NarrowingAutocompleteJsonView(PortalAutocompleteJsonView):
+    """The admin of the model whose field is filled may narrow the choices further with
+    `autocomplete_choices(request, field, queryset)`: the organization admin cannot know that a
+    module's partners are universities, and `limit_choices_to` would need a migration."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        try:
+            source_admin = self.admin_site.get_model_admin(self.source_field.model)
+        except NotRegistered:
+            return queryset
+        narrow = getattr(source_admin, "autocomplete_choices", None)
+        return queryset if narrow is None else narrow(self.request, self.source_field, queryset)
+
+
+def autocomplete_view(request):
+    return NarrowingAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+# community.admin (imported above, so already run) installs the view this one extends.
+admin.site.autocomplete_view = autocomplete_view
+
+
+# Both languages of a row side by side: behind tabs, the language not shown was saved blank.
+class SessionInline(admin.TabularInline):
     model = Session
+    form = BilingualRowForm
+    formset = BilingualRowFormSet
     extra = 0
-    fields = ["weekday", "starts_at", "duration_minutes", "label"]
+    fields = ["weekday", "starts_at", "duration_minutes", "label_en", "label_ja"]
 
 
-class LearningOutcomeInline(TranslationTabularInline):
+class LearningOutcomeInline(admin.TabularInline):
     model = LearningOutcome
+    form = BilingualRowForm
+    formset = BilingualRowFormSet
     extra = 0
-    fields = ["position", "text"]
+    fields = ["position", "text_en", "text_ja"]
 
 
 class ModuleOwnerFormSet(BaseInlineFormSet):
@@ -176,6 +214,7 @@ class OwnedModuleMixin:
 
 @admin.register(Module)
 class ModuleAdmin(OwnedModuleMixin, TabbedTranslationAdmin):
+    form = ModuleAdminForm
     list_display = ["title", "lead_university", "status", "term", "starts_on", "seats", "approval_summary"]
     list_filter = ["status", "level", "modality", "term", "discipline", "language"]
     list_select_related = ["lead_university"]
@@ -222,14 +261,25 @@ class ModuleAdmin(OwnedModuleMixin, TabbedTranslationAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "lead_university":
-            from community.models import Organization
-
             kwargs["queryset"] = Organization.objects.universities()
+            kwargs["form_class"] = UniversityChoiceField
         if db_field.name == "achievement":
             from credentials.models import Achievement
 
             kwargs["queryset"] = Achievement.objects.filter(type=Achievement.Type.COURSE_MODULE)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "partner_universities":
+            kwargs["queryset"] = Organization.objects.universities()
+            kwargs["form_class"] = UniversityMultipleChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def autocomplete_choices(self, request, field, queryset):
+        """Only universities lead or co-teach a module (see NarrowingAutocompleteJsonView)."""
+        if field.name in {"lead_university", "partner_universities"}:
+            return queryset.filter(kind=Organization.Kind.UNIVERSITY)
+        return queryset
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -277,9 +327,14 @@ class ModuleAdmin(OwnedModuleMixin, TabbedTranslationAdmin):
             )
         return "—"
 
-    def _run(self, request, queryset, service, done_message):
+    def _run(self, request, queryset, service, done_message, *, complete=False):
         done = 0
         for module in queryset:
+            refusals = content_refusals(module) if complete else []
+            for refusal in refusals:
+                self.message_user(request, f"{module}: {refusal}", messages.ERROR)
+            if refusals:
+                continue
             try:
                 service(module=module, by=request.user)
                 done += 1
@@ -292,11 +347,11 @@ class ModuleAdmin(OwnedModuleMixin, TabbedTranslationAdmin):
 
     @admin.action(description=_("Submit for review by every co-owner"))
     def submit_for_review(self, request, queryset):
-        self._run(request, queryset, services.submit_module_for_review, _("Submitted for review."))
+        self._run(request, queryset, services.submit_module_for_review, _("Submitted for review."), complete=True)
 
     @admin.action(description=_("Approve for publishing (as co-owner)"))
     def approve_for_publishing(self, request, queryset):
-        self._run(request, queryset, services.approve_module, _("Your approval has been recorded."))
+        self._run(request, queryset, services.approve_module, _("Your approval has been recorded."), complete=True)
 
     @admin.action(description=_("Return to draft"))
     def return_to_draft(self, request, queryset):

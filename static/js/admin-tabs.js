@@ -1,6 +1,14 @@
 /* The tabs widget that django-modeltranslation's admin language tabs call (jQuery UI's API:
    .tabs({active}), .tabs("option", "active", n) and the "tabsactivate" event), served by the
-   portal itself so that the admin loads nothing from a CDN. Keyboard: arrow keys, Home, End. */
+   portal itself so that the admin loads nothing from a CDN. Keyboard: arrow keys, Home, End.
+
+   Every group opens on the same language, the first (English, the one every text needs), not on
+   the language of the admin's interface: a Japanese interface otherwise hid the English texts. A
+   group whose field has an error opens on that language instead, and its tab is marked; Django's
+   admin puts the error class below the row modeltranslation looks at, so it is looked up here. */
+if (window.MODELTRANSLATION_AUTO_SELECT_CURRENT_LANGUAGE === undefined) {
+  window.MODELTRANSLATION_AUTO_SELECT_CURRENT_LANGUAGE = false;
+}
 (function ($) {
   "use strict";
 
@@ -46,7 +54,14 @@
         activate($container, (next + last + 1) % (last + 1), true);
       });
     });
-    activate($container, active || 0, false);
+    var withError = -1;
+    p.panels.each(function (index) {
+      if ($(this).find(".errorlist, .errors").length) {
+        p.tabs.eq(index).addClass("ui-tab-has-errors");
+        if (withError < 0) withError = index;
+      }
+    });
+    activate($container, withError >= 0 ? withError : active || 0, false);
   }
 
   $.fn.tabs = function (options, name, value) {
