@@ -50,6 +50,13 @@ SENTENCES = {
     "community.post.deleted": _("Deleted a post in %(group)s."),
     "community.comment.created": _("Commented in %(group)s."),
     "community.comment.deleted": _("Deleted a comment in %(group)s."),
+    # courses (recorded in courses.AuditEntry; community depends on no other app, so only the words live here)
+    "courses.module.closed": _("Closed a module that has ended and moved its learners to the alumni group."),
+    "courses.module.group_archived": _("Archived the community group of a module that has ended."),
+    "courses.enrolment.not_completed": _("Ended an enrolment as not completed when the module ended."),
+    "courses.enrolment.waitlist_closed": _("Closed a place on the waiting list when the module ended."),
+    "courses.programme.declined": _("Declined an application to a programme."),
+    "courses.programme.promoted": _("Accepted an application from a programme’s waiting list."),
 }
 
 

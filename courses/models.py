@@ -11,8 +11,9 @@ from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.choices import FieldOfStudy
 from community.models import TIME_ZONE_CHOICES
@@ -26,6 +27,11 @@ MISSING_ISSUER_APPROVAL = _(
     "A co-owner from %(issuer)s, which issues this module's credential, must approve the module with this "
     "credential before it is awarded. Nothing was saved."
 )
+
+
+def group_archive_delay() -> timedelta:
+    """How long a closed module's community group stays open for posts before it is archived."""
+    return timedelta(days=getattr(settings, "COURSES_GROUP_ARCHIVE_DAYS", 30))
 
 
 class InvalidTransition(Exception):
@@ -213,6 +219,9 @@ class Module(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    # Set once when the module ends (courses.services.close_module): enrolments are settled and
+    # learners moved to the alumni group; the community group is archived a while later.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
 
     objects = ModuleQuerySet.as_manager()
 
@@ -264,6 +273,37 @@ class Module(models.Model):
     def enrolment_is_open(self, at=None) -> bool:
         at = at or timezone.now()
         return self.enrolment_opens_at <= at <= self.enrolment_closes_at
+
+    def local_today(self):
+        """Today in the module's own time zone: its dates are days there."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
+
+    def has_ended(self) -> bool:
+        """The last day is over in the module's time zone."""
+        return self.local_today() > self.ends_on
+
+    def can_be_closed_by(self, user) -> bool:
+        return user is None or (user.is_authenticated and user.is_portal_staff)
+
+    def close_refusal(self) -> str:
+        """Why the module cannot be closed now ("" when it can); staff close from the last day on."""
+        if self.status not in (self.Status.PUBLISHED, self.Status.ARCHIVED):
+            return _("Only a published module can be closed.")
+        if self.local_today() < self.ends_on:
+            return _("This module has not ended yet: its last day is %(date)s.") % {
+                "date": formats.date_format(self.ends_on, "DATE_FORMAT")
+            }
+        return ""
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def group_archive_due_at(self):
+        """When the community group of a closed module becomes read-only (COURSES_GROUP_ARCHIVE_DAYS)."""
+        if self.closed_at is None:
+            return None
+        return self.closed_at + group_archive_delay()
 
     def meets_completion_rule(self, *, attendance, grade) -> bool:
         if attendance is None or grade is None:
@@ -427,12 +467,16 @@ class Enrolment(models.Model):
         WAITLISTED = "waitlisted", _("On the waiting list")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         COMPLETED = "completed", _("Completed")
+        # The module ended before the learner met the completion rule.
+        NOT_COMPLETED = "not_completed", _("Did not complete")
+        # The module ended while the learner was still waiting for a seat.
+        WAITLIST_CLOSED = "waitlist_closed", _("Waiting list closed")
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("module"))
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("learner")
     )
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     attendance_percent = models.DecimalField(
         _("attendance (%)"),
         max_digits=5,
@@ -452,6 +496,7 @@ class Enrolment(models.Model):
     waitlisted_at = models.DateTimeField(_("joined the waiting list"), null=True, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -552,12 +597,28 @@ class Programme(models.Model):
         return self.status == self.Status.PUBLISHED and on <= self.application_deadline
 
 
+class ProgrammeApplicationQuerySet(models.QuerySet):
+    def accepted(self):
+        return self.filter(status=ProgrammeApplication.Status.ACCEPTED)
+
+    def waitlisted(self):
+        """The waiting list in order: first put on it, first promoted."""
+        return self.filter(status=ProgrammeApplication.Status.WAITLISTED).order_by("waitlisted_at", "pk")
+
+
 class ProgrammeApplication(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         ACCEPTED = "accepted", _("Accepted")
         WAITLISTED = "waitlisted", _("On the waiting list")
+        DECLINED = "declined", pgettext_lazy("a programme application", "Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # What staff may do from each status (accepting from the waiting list is a promotion).
+    DECISIONS = {
+        Status.SUBMITTED: {Status.ACCEPTED, Status.WAITLISTED, Status.DECLINED},
+        Status.WAITLISTED: {Status.ACCEPTED, Status.DECLINED},
+    }
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="applications", verbose_name=_("programme")
@@ -581,7 +642,18 @@ class ProgrammeApplication(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_message = models.TextField(
+        _("message to the applicant"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Shown to the applicant with a decline, in the notification, the e-mail and on the programme page."
+        ),
+    )
+    waitlisted_at = models.DateTimeField(_("put on the waiting list"), null=True, blank=True)
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    objects = ProgrammeApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("programme application")
@@ -591,6 +663,12 @@ class ProgrammeApplication(models.Model):
 
     def __str__(self):
         return f"{self.applicant} – {self.programme}"
+
+    def can_move_to(self, status) -> bool:
+        return status in self.DECISIONS.get(self.status, set())
+
+    def can_be_decided_by(self, user) -> bool:
+        return user.is_authenticated and user.is_portal_staff
 
 
 class AuditEntry(models.Model):

@@ -5,11 +5,13 @@ writes an audit entry; notifications and e-mails leave after commit (community.s
 import csv
 import io
 from dataclasses import dataclass
+from datetime import UTC
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from community import pagecache
@@ -28,6 +30,7 @@ from .models import (
     ModuleOwner,
     Programme,
     ProgrammeApplication,
+    group_archive_delay,
 )
 
 
@@ -241,6 +244,8 @@ def add_co_owner(*, module: Module, user: User) -> ModuleOwner:
 def _refuse_unless_open(module: Module, existing: Enrolment | None) -> None:
     if module.status != Module.Status.PUBLISHED:
         raise EnrolmentRefused(_("This module is not open for enrolment."), code="not_published")
+    if module.is_closed:
+        raise EnrolmentRefused(_("This module has ended."), code="ended")
     if existing is not None and existing.status in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED):
         raise EnrolmentRefused(_("You are already enrolled in this module."), code="twice")
     if existing is not None and existing.status == Enrolment.Status.WAITLISTED:
@@ -349,6 +354,123 @@ def fill_free_seats(*, module: Module) -> list[Enrolment]:
     if module.status != Module.Status.PUBLISHED:
         return []
     return promote_waiting_learners(module=module)
+
+
+# -- end of a module -------------------------------------------------------------------------
+
+# Learners whose enrolment is still open when the module ends, and what it becomes.
+_ENDS_AS = {
+    Enrolment.Status.ENROLLED: Enrolment.Status.NOT_COMPLETED,
+    Enrolment.Status.WAITLISTED: Enrolment.Status.WAITLIST_CLOSED,
+}
+
+
+def _move_to_alumni(module: Module, learner: User) -> None:
+    if module.group_id:
+        community_services.remove_member(group=module.group, user=learner)
+    if module.alumni_group_id:
+        community_services.add_member(group=module.alumni_group, user=learner)
+
+
+@transaction.atomic
+def close_module(*, module: Module, by: User | None = None) -> Module:
+    """End a module: learners still enrolled end as "did not complete", the waiting list closes,
+    everyone who took part moves to the alumni group and each learner is told in their language.
+    `by` is a staff member, or None for the daily task. Raises PermissionDenied, InvalidTransition.
+    Safe to repeat: a closed module is left as it is."""
+    if not module.can_be_closed_by(by):
+        raise PermissionDenied
+    # Race: the daily task and a staff member closing at once; the row lock makes the second
+    # wait, then find `closed_at` set and do nothing.
+    module = _lock_module(module)
+    if module.is_closed:
+        return module
+    refusal = module.close_refusal()
+    if refusal:
+        raise InvalidTransition(refusal)
+    if module.alumni_group_id is None:
+        ensure_module_groups(module=module)
+    now = timezone.now()
+    counts = {"completed": 0, "not_completed": 0, "waitlist_closed": 0}
+    enrolments = module.enrolments.filter(
+        status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED, Enrolment.Status.COMPLETED]
+    ).select_related("learner")
+    for enrolment in enrolments:
+        learner = enrolment.learner
+        if enrolment.status == Enrolment.Status.COMPLETED:
+            # Moved when they completed; again here for those completed before the alumni group existed.
+            _move_to_alumni(module, learner)
+            counts["completed"] += 1
+            message = _(
+                "“%(module)s” has ended. Congratulations on completing it: you stay in touch in its alumni group."
+            )
+        elif enrolment.status == Enrolment.Status.ENROLLED:
+            enrolment.status, enrolment.ended_at = Enrolment.Status.NOT_COMPLETED, now
+            enrolment.save(update_fields=["status", "ended_at", "updated_at"])
+            _move_to_alumni(module, learner)
+            record_event("courses.enrolment.not_completed", actor=by, module=module, subject=learner)
+            counts["not_completed"] += 1
+            message = _(
+                "“%(module)s” has ended. You did not meet its completion rule, so no credential is awarded; "
+                "you are now a member of its alumni group."
+            )
+        else:
+            enrolment.status, enrolment.ended_at = Enrolment.Status.WAITLIST_CLOSED, now
+            enrolment.save(update_fields=["status", "ended_at", "updated_at"])
+            record_event("courses.enrolment.waitlist_closed", actor=by, module=module, subject=learner)
+            counts["waitlist_closed"] += 1
+            message = _("“%(module)s” has ended, so its waiting list is closed. No seat freed up in time.")
+        community_services.notify(
+            recipient=learner,
+            event=f"courses.module.closed.{enrolment.status}",
+            message=message,
+            params={"module": module},
+            url=module.alumni_group.get_absolute_url()
+            if module.alumni_group_id and enrolment.status != Enrolment.Status.WAITLIST_CLOSED
+            else module.get_absolute_url(),
+            actor=by,
+        )
+    module.closed_at = now
+    module.save(update_fields=["closed_at", "updated_at"])
+    record_event("courses.module.closed", actor=by, module=module, **counts)
+    archive_module_group(module=module)
+    return module
+
+
+@transaction.atomic
+def archive_module_group(*, module: Module, by: User | None = None, now=None) -> bool:
+    """Make a closed module's community group read-only once COURSES_GROUP_ARCHIVE_DAYS have
+    passed since it closed (community.services.archive_group). Safe to repeat. True when archived now."""
+    module = Module.objects.select_related("group").get(pk=module.pk)
+    due = module.group_archive_due_at()
+    if module.group is None or due is None or due > (now or timezone.now()) or module.group.is_archived:
+        return False
+    if not community_services.archive_group(group=module.group, by=by):
+        return False
+    record_event("courses.module.group_archived", actor=by, module=module)
+    return True
+
+
+def modules_due_for_closing() -> list[int]:
+    """Primary keys of the modules whose last day is over in their own time zone and that are still open."""
+    # No zone is more than a day ahead of UTC's date, so this filter loses no candidate;
+    # has_ended() then reads each module's own calendar.
+    candidates = Module.objects.filter(
+        status__in=[Module.Status.PUBLISHED, Module.Status.ARCHIVED],
+        closed_at__isnull=True,
+        ends_on__lte=timezone.now().astimezone(UTC).date(),
+    ).only("pk", "ends_on", "time_zone")
+    return [module.pk for module in candidates if module.has_ended()]
+
+
+def module_groups_due_for_archiving(*, now=None) -> list[int]:
+    """Primary keys of closed modules whose group should be read-only by now."""
+    now = now or timezone.now()
+    return list(
+        Module.objects.filter(
+            closed_at__lte=now - group_archive_delay(), group__isnull=False, group__archived_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
 
 
 # -- results and completion -----------------------------------------------------------------
@@ -522,59 +644,265 @@ def apply_to_programme(
     return application
 
 
-@transaction.atomic
-def decide_application(*, application: ProgrammeApplication, status: str, by: User) -> ProgrammeApplication:
-    """Staff accept or waitlist an application; the applicant is notified. Raises InvalidTransition when full."""
-    if not by.is_portal_staff:
+# Where an accepted applicant stands in one module of the programme's online phase.
+PLACED = "enrolled"
+ON_WAITING_LIST = "waitlisted"
+NOT_OPEN = "not_open"
+
+
+@dataclass
+class Acceptance:
+    """An accepted application and where the applicant stands in each online-phase module."""
+
+    application: ProgrammeApplication
+    enrolled: list[Module]
+    waitlisted: list[Module]  # full: the applicant waits for a seat
+    not_open: list[Module]  # unpublished or ended: no enrolment
+
+
+def _lock_programme(programme_id: int) -> Programme:
+    return Programme.objects.select_for_update().get(pk=programme_id)
+
+
+def _lock_application(application: ProgrammeApplication) -> ProgrammeApplication:
+    return ProgrammeApplication.objects.select_for_update().select_related("applicant").get(pk=application.pk)
+
+
+def _check_staff(application: ProgrammeApplication, by: User) -> None:
+    if not application.can_be_decided_by(by):
         raise PermissionDenied
-    # Race: two staff accepting the last two applications at once; the programme row lock
-    # serialises decisions so that accepted applications never exceed the seats.
-    programme = Programme.objects.select_for_update().get(pk=application.programme_id)
-    application = ProgrammeApplication.objects.select_for_update().get(pk=application.pk)
-    if status not in (ProgrammeApplication.Status.ACCEPTED, ProgrammeApplication.Status.WAITLISTED):
-        raise InvalidTransition(_("Staff can only accept an application or put it on the waiting list."))
-    if application.status == ProgrammeApplication.Status.WITHDRAWN:
-        raise InvalidTransition(_("The applicant has withdrawn this application."))
-    if application.status == status:
-        return application
-    if status == ProgrammeApplication.Status.ACCEPTED:
-        taken = programme.applications.filter(status=ProgrammeApplication.Status.ACCEPTED).count()
-        if taken >= programme.seats:
-            raise InvalidTransition(
-                _("Every seat of this programme is taken: put the application on the waiting list.")
+
+
+def _refuse_unless_seat(programme: Programme) -> None:
+    if programme.applications.accepted().count() >= programme.seats:
+        raise InvalidTransition(_("Every seat of this programme is taken: put the application on the waiting list."))
+
+
+def place_in_module(*, module: Module, learner: User, by: User | None, programme: Programme) -> str:
+    """Enrol an accepted programme participant in one online-phase module, or put them on its
+    waiting list when it is full. Staff placed them, so the public enrolment window does not
+    apply; seats do. Returns PLACED, ON_WAITING_LIST or NOT_OPEN. Safe to repeat."""
+    module = _lock_module(module)
+    if module.status != Module.Status.PUBLISHED or module.is_closed or module.has_ended():
+        return NOT_OPEN
+    existing = Enrolment.objects.filter(module=module, learner=learner).first()
+    if existing is not None and existing.status in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED):
+        return PLACED
+    if module.enrolments.enrolled().count() >= module.seats:
+        if existing is None or existing.status != Enrolment.Status.WAITLISTED:
+            _set_status(existing, module=module, learner=learner, status=Enrolment.Status.WAITLISTED)
+            record_event(
+                "courses.enrolment.waitlisted", actor=by, module=module, subject=learner, programme=programme.pk
             )
-    application.status = status
+        return ON_WAITING_LIST
+    _set_status(existing, module=module, learner=learner, status=Enrolment.Status.ENROLLED)
+    if module.group_id:
+        community_services.add_member(group=module.group, user=learner)
+    record_event("courses.enrolment.enrolled", actor=by, module=module, subject=learner, programme=programme.pk)
+    return PLACED
+
+
+def _place_in_online_phase(programme: Programme, application: ProgrammeApplication, by) -> Acceptance:
+    acceptance = Acceptance(application, enrolled=[], waitlisted=[], not_open=[])
+    # In primary-key order, so that two acceptances lock the same modules in the same order.
+    for module in programme.modules.order_by("pk"):
+        outcome = place_in_module(module=module, learner=application.applicant, by=by, programme=programme)
+        {PLACED: acceptance.enrolled, ON_WAITING_LIST: acceptance.waitlisted, NOT_OPEN: acceptance.not_open}[
+            outcome
+        ].append(module)
+    return acceptance
+
+
+def _accept(programme: Programme, application: ProgrammeApplication, *, by: User | None, promoted: bool):
+    """Accept (the caller holds the programme's lock and checked the seats), enrol in the online
+    phase and tell the applicant, naming each module that is full."""
+    application.status = ProgrammeApplication.Status.ACCEPTED
     application.decided_by = by
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_by", "decided_at"])
-    record_event(f"courses.programme.{status}", actor=by, programme=programme, subject=application.applicant)
-    message = (
-        _("Your application to “%(programme)s” has been accepted.")
-        if status == ProgrammeApplication.Status.ACCEPTED
-        else _("Your application to “%(programme)s” is on the waiting list.")
-    )
+    event = "courses.programme.promoted" if promoted else "courses.programme.accepted"
+    record_event(event, actor=by, programme=programme, subject=application.applicant)
+    acceptance = _place_in_online_phase(programme, application, by)
+    if promoted and acceptance.enrolled:
+        message = _(
+            "A seat has freed up: your application to “%(programme)s” has been accepted, "
+            "and you are enrolled in its online modules."
+        )
+    elif promoted:
+        message = _("A seat has freed up: your application to “%(programme)s” has been accepted.")
+    elif acceptance.enrolled:
+        message = _(
+            "Your application to “%(programme)s” has been accepted, and you are enrolled in its online modules."
+        )
+    else:
+        message = _("Your application to “%(programme)s” has been accepted.")
     community_services.notify(
         recipient=application.applicant,
-        event=f"courses.programme.{status}",
+        event=event,
         message=message,
         params={"programme": programme},
+        url=programme.get_absolute_url(),
+        actor=by,
+    )
+    for module in acceptance.waitlisted:
+        community_services.notify(
+            recipient=application.applicant,
+            event="courses.programme.module_full",
+            message=_(
+                "“%(module)s”, a module of “%(programme)s”, is full: you are on its waiting list "
+                "and get a seat as soon as one frees up."
+            ),
+            params={"module": module, "programme": programme},
+            url=module.get_absolute_url(),
+            actor=by,
+        )
+    return acceptance
+
+
+@transaction.atomic
+def accept_application(*, application: ProgrammeApplication, by: User) -> Acceptance:
+    """Staff accept a submitted or waiting application: the applicant is enrolled in the
+    programme's online-phase modules (on a module's waiting list when it is full) and notified.
+    Raises PermissionDenied, InvalidTransition (no seat left, withdrawn or declined). Accepting an
+    accepted application again only places the applicant in modules added since: safe to repeat."""
+    _check_staff(application, by)
+    # Race: two staff accepting the last two applications at once; the programme row lock
+    # serialises decisions so that accepted applications never exceed the seats.
+    programme = _lock_programme(application.programme_id)
+    application = _lock_application(application)
+    if application.status == ProgrammeApplication.Status.ACCEPTED:
+        return _place_in_online_phase(programme, application, by)
+    if not application.can_move_to(ProgrammeApplication.Status.ACCEPTED):
+        raise InvalidTransition(_refusal_of(application))
+    _refuse_unless_seat(programme)
+    promoted = application.status == ProgrammeApplication.Status.WAITLISTED
+    return _accept(programme, application, by=by, promoted=promoted)
+
+
+@transaction.atomic
+def promote_application(*, application: ProgrammeApplication, by: User) -> Acceptance:
+    """Staff move one application from the waiting list to a free seat, whatever its place in
+    the line (see accept_application). Raises InvalidTransition when it is not on the waiting list."""
+    _check_staff(application, by)
+    programme = _lock_programme(application.programme_id)
+    application = _lock_application(application)
+    if application.status != ProgrammeApplication.Status.WAITLISTED:
+        raise InvalidTransition(_("Only an application on the waiting list can be promoted."))
+    _refuse_unless_seat(programme)
+    return _accept(programme, application, by=by, promoted=True)
+
+
+def promote_waiting_applicants(*, programme: Programme) -> list[Acceptance]:
+    """Give free seats to the waiting list in order (first put on it, first served).
+
+    The caller holds the programme's row lock (seats are counted under it)."""
+    free = programme.seats - programme.applications.accepted().count()
+    if free <= 0:
+        return []
+    waiting = list(programme.applications.waitlisted().select_related("applicant")[:free])
+    return [_accept(programme, application, by=None, promoted=True) for application in waiting]
+
+
+@transaction.atomic
+def fill_programme_seats(*, programme: Programme) -> list[Acceptance]:
+    """After the seat count was raised: promote from the waiting list. Safe to repeat."""
+    programme = _lock_programme(programme.pk)
+    return promote_waiting_applicants(programme=programme)
+
+
+@transaction.atomic
+def waitlist_application(*, application: ProgrammeApplication, by: User) -> ProgrammeApplication:
+    """Staff put a submitted application on the waiting list; the applicant is notified. Safe to repeat."""
+    _check_staff(application, by)
+    programme = _lock_programme(application.programme_id)
+    application = _lock_application(application)
+    if application.status == ProgrammeApplication.Status.WAITLISTED:
+        return application
+    if not application.can_move_to(ProgrammeApplication.Status.WAITLISTED):
+        raise InvalidTransition(_refusal_of(application))
+    now = timezone.now()
+    application.status = ProgrammeApplication.Status.WAITLISTED
+    application.decided_by, application.decided_at, application.waitlisted_at = by, now, now
+    application.save(update_fields=["status", "decided_by", "decided_at", "waitlisted_at"])
+    record_event("courses.programme.waitlisted", actor=by, programme=programme, subject=application.applicant)
+    community_services.notify(
+        recipient=application.applicant,
+        event="courses.programme.waitlisted",
+        message=_("Your application to “%(programme)s” is on the waiting list."),
+        params={"programme": programme},
+        url=programme.get_absolute_url(),
+        actor=by,
+    )
+    # No promotion here even when seats are free: staff may hold a seat open while they review
+    # other applications. The line moves when a seat frees (withdrawal) or fill_programme_seats.
+    return application
+
+
+@transaction.atomic
+def decline_application(*, application: ProgrammeApplication, by: User, message: str = "") -> ProgrammeApplication:
+    """Staff decline a submitted or waiting application with an optional message, which the
+    applicant reads in the notification, the e-mail and on the programme page. Safe to repeat."""
+    _check_staff(application, by)
+    programme = _lock_programme(application.programme_id)
+    application = _lock_application(application)
+    if application.status == ProgrammeApplication.Status.DECLINED:
+        return application
+    if not application.can_move_to(ProgrammeApplication.Status.DECLINED):
+        raise InvalidTransition(_refusal_of(application))
+    application.status = ProgrammeApplication.Status.DECLINED
+    application.decision_message = message.strip()[:1000]
+    application.decided_by, application.decided_at = by, timezone.now()
+    application.save(update_fields=["status", "decision_message", "decided_by", "decided_at"])
+    record_event("courses.programme.declined", actor=by, programme=programme, subject=application.applicant)
+    if application.decision_message:
+        text = _("Your application to “%(programme)s” was declined. Message from staff: “%(message)s”")
+    else:
+        text = _("Your application to “%(programme)s” was declined.")
+    community_services.notify(
+        recipient=application.applicant,
+        event="courses.programme.declined",
+        message=text,
+        params={"programme": programme, "message": Truncator(application.decision_message).chars(300)},
         url=programme.get_absolute_url(),
         actor=by,
     )
     return application
 
 
+def _refusal_of(application: ProgrammeApplication) -> str:
+    if application.status == ProgrammeApplication.Status.WITHDRAWN:
+        return _("The applicant has withdrawn this application.")
+    if application.status == ProgrammeApplication.Status.DECLINED:
+        return _("This application has been declined.")
+    return _("This application has been accepted already; the applicant can withdraw it.")
+
+
+@transaction.atomic
+def decide_application(*, application: ProgrammeApplication, status: str, by: User) -> ProgrammeApplication:
+    """Accept or waitlist (the admin's actions); see accept_application and waitlist_application."""
+    if status == ProgrammeApplication.Status.ACCEPTED:
+        return accept_application(application=application, by=by).application
+    if status == ProgrammeApplication.Status.WAITLISTED:
+        return waitlist_application(application=application, by=by)
+    raise InvalidTransition(_("Staff can only accept an application or put it on the waiting list."))
+
+
 @transaction.atomic
 def withdraw_application(*, programme: Programme, applicant: User) -> ProgrammeApplication:
+    """The applicant withdraws; a seat they held goes to the first application waiting."""
+    programme = _lock_programme(programme.pk)
     application = (
         ProgrammeApplication.objects.select_for_update()
         .filter(programme=programme, applicant=applicant)
-        .exclude(status=ProgrammeApplication.Status.WITHDRAWN)
+        .exclude(status__in=[ProgrammeApplication.Status.WITHDRAWN, ProgrammeApplication.Status.DECLINED])
         .first()
     )
     if application is None:
         raise EnrolmentRefused(_("You have no application to this programme."), code="not_applied")
+    had_seat = application.status == ProgrammeApplication.Status.ACCEPTED
     application.status = ProgrammeApplication.Status.WITHDRAWN
     application.save(update_fields=["status"])
     record_event("courses.programme.withdrawn", actor=applicant, programme=programme, subject=applicant)
+    if had_seat:
+        promote_waiting_applicants(programme=programme)
     return application

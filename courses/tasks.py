@@ -1,0 +1,39 @@
+"""Background work of the courses app: the end of modules."""
+
+from celery import shared_task
+
+from jige_portal.celery import send_after_commit
+
+from . import services
+from .models import Module
+
+
+@shared_task(acks_late=True)
+def close_module(module_id: int) -> bool:
+    """Close one ended module (enrolments settled, learners to the alumni group, notified).
+    Safe to repeat: a closed module is left as it is. True when it is closed now."""
+    module = Module.objects.filter(pk=module_id).first()
+    if module is None or module.is_closed or not module.has_ended():
+        return False
+    services.close_module(module=module)
+    return True
+
+
+@shared_task(acks_late=True)
+def archive_module_group(module_id: int) -> bool:
+    """Make a closed module's community group read-only once its delay has passed; safe to repeat."""
+    module = Module.objects.filter(pk=module_id).first()
+    return module is not None and services.archive_module_group(module=module)
+
+
+@shared_task(acks_late=True)
+def close_ended_modules() -> int:
+    """Daily: queue the closing of every module whose last day is over, and the archiving of
+    groups whose delay has passed. Each module is its own task, so one failure stops no other."""
+    closing = services.modules_due_for_closing()
+    archiving = services.module_groups_due_for_archiving()
+    for pk in closing:
+        send_after_commit(close_module, pk)
+    for pk in archiving:
+        send_after_commit(archive_module_group, pk)
+    return len(closing) + len(archiving)
