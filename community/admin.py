@@ -167,11 +167,27 @@ class ProfileInline(admin.StackedInline):
     filter_horizontal = ["interests"]
 
 
+def role_label(group: Group) -> str:
+    """A role's name as people read it ("Company contact" / 「企業担当者」), not its key."""
+    return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
+class RoleListFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return [(group.pk, role_label(group)) for group in Group.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__pk=self.value()).distinct() if self.value() else queryset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "display_name", "organization", "language", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups", "language"]
+    list_filter = ["is_staff", "is_superuser", "is_active", RoleListFilter, "language"]
     list_select_related = ["organization"]
     search_fields = ["email", "display_name"]
     autocomplete_fields = ["organization"]
@@ -228,6 +244,9 @@ class UserAdmin(DjangoUserAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
             kwargs["queryset"] = grantable_roles(request.user)
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label_from_instance = role_label
+            return field
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, **kwargs):
@@ -300,6 +319,12 @@ class RoleAdmin(DjangoGroupAdmin):
     """Roles carry permissions (the staff role also decides credit recognition), so only
     superusers create, change or delete them; who holds a role is decided in the user admin,
     also by superusers only."""
+
+    list_display = ["role", "name"]
+
+    @admin.display(description=_("role"), ordering="name")
+    def role(self, group):
+        return role_label(group)
 
     def has_add_permission(self, request):
         return request.user.is_superuser
