@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from community.admin import AddressPrivacyMixin
+
 from . import services
 from .images import clean_badge_upload
 from .models import (
@@ -177,7 +179,7 @@ class AwardEventInline(admin.TabularInline):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(AddressPrivacyMixin, admin.ModelAdmin):
     list_display = ["achievement", "recipient", "issuer", "status", "credits_earned", "is_public", "created_at"]
     list_filter = ["status", "is_public", "achievement__type", "issuer"]
     search_fields = ["recipient__email", "recipient__display_name", "achievement__name_en", "achievement__name_ja"]
@@ -253,7 +255,7 @@ class AwardAdmin(admin.ModelAdmin):
 
 
 @admin.register(BatchAward)
-class BatchAwardAdmin(admin.ModelAdmin):
+class BatchAwardAdmin(AddressPrivacyMixin, admin.ModelAdmin):
     list_display = ["achievement", "created_by", "status", "total", "processed", "succeeded", "created_at"]
     list_filter = ["status"]
     search_fields = ["achievement__name_en", "created_by__email"]
@@ -266,7 +268,7 @@ class BatchAwardAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecognitionRequest)
-class RecognitionRequestAdmin(admin.ModelAdmin):
+class RecognitionRequestAdmin(AddressPrivacyMixin, admin.ModelAdmin):
     list_display = ["learner", "university", "credits_requested", "status", "decided_by", "created_at"]
     list_filter = ["status", "university"]
     search_fields = ["learner__email", "learner__display_name", "university__name_en"]
