@@ -691,14 +691,12 @@ def place_in_module(*, module: Module, learner: User, by: User | None, programme
     if module.enrolments.enrolled().count() >= module.seats:
         if existing is None or existing.status != Enrolment.Status.WAITLISTED:
             _set_status(existing, module=module, learner=learner, status=Enrolment.Status.WAITLISTED)
-            record_event(
-                "courses.enrolment.waitlisted", actor=by, module=module, subject=learner, programme=programme.pk
-            )
+            record_event("courses.enrolment.waitlisted", actor=by, module=module, subject=learner, programme=programme)
         return ON_WAITING_LIST
     _set_status(existing, module=module, learner=learner, status=Enrolment.Status.ENROLLED)
     if module.group_id:
         community_services.add_member(group=module.group, user=learner)
-    record_event("courses.enrolment.enrolled", actor=by, module=module, subject=learner, programme=programme.pk)
+    record_event("courses.enrolment.enrolled", actor=by, module=module, subject=learner, programme=programme)
     return PLACED
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_programmes
 
 app_name = "courses"
 
@@ -10,6 +10,16 @@ urlpatterns = [
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme_detail"),
     path("programmes/<slug:slug>/withdraw/", views.programme_withdraw, name="programme_withdraw"),
+    path(
+        "programmes/<slug:slug>/applications/",
+        views_programmes.programme_applications,
+        name="programme_applications",
+    ),
+    path(
+        "programmes/<slug:slug>/applications/<int:pk>/<str:action>/",
+        views_programmes.programme_application_decide,
+        name="programme_application_decide",
+    ),
     path("modules/<slug:slug>/", views.module_detail, name="module_detail"),
     path("modules/<slug:slug>/enrol/", views.module_enrol, name="enrol"),
     path("modules/<slug:slug>/withdraw/", views.module_withdraw, name="withdraw"),
