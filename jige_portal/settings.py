@@ -373,3 +373,6 @@ if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
 # --- dates: one date and time style per language (jige_portal/formats/<language>/formats.py) ---
 FORMAT_MODULE_PATH = "jige_portal.formats"
 # --- end of dates ---
+
+# Days after a module closes before its community group becomes read-only (0: at once).
+COURSES_GROUP_ARCHIVE_DAYS = env.int("COURSES_GROUP_ARCHIVE_DAYS", default=30)
