@@ -1,6 +1,11 @@
 """Demo data of the courses app: a dozen bilingual modules, two blended programmes, enrolments.
 
 Idempotent: modules and programmes are found by slug and updated; enrolments by (module, learner).
+
+A module awards only credentials of its co-owners' universities, once a co-owner of the issuer
+approved it with that credential: every module is co-owned by a faculty member of its lead
+university, links a credential its lead university issues, and a published module carries the
+approvals its review would have left.
 """
 
 from datetime import time, timedelta
@@ -11,7 +16,16 @@ from django.utils import timezone
 from community.models import User
 
 from . import services
-from .models import Enrolment, LearningOutcome, Module, ModuleOwner, Programme, ProgrammeApplication, Session
+from .models import (
+    Enrolment,
+    LearningOutcome,
+    Module,
+    ModuleApproval,
+    ModuleOwner,
+    Programme,
+    ProgrammeApplication,
+    Session,
+)
 
 MODULES = [
     # slug, title en, title ja, lead, partner, level, discipline, language, modality, term, credits, seats
@@ -198,6 +212,7 @@ def seed(context: dict) -> None:
     faculty = users["faculty"]
     student = users["student"]
     co_teacher = _co_teacher(organizations)
+    faculty_of = _university_faculty(context)
     today = timezone.localdate()
     now = timezone.now()
     achievements = _module_achievements()
@@ -230,14 +245,19 @@ def seed(context: dict) -> None:
                 "seats": seats,
                 "enrolment_opens_at": now - timedelta(days=7),
                 "enrolment_closes_at": now + timedelta(days=25 + 7 * index),
-                "achievement": achievements[index % len(achievements)] if achievements else None,
+                "achievement": _achievement_of(organizations[lead], index, achievements),
                 "status": Module.Status.PUBLISHED if index < 11 else Module.Status.DRAFT,
                 "published_at": now if index < 11 else None,
             },
         )
         module.partner_universities.set([organizations[partner]])
-        for owner in (faculty, co_teacher):
+        owners = [faculty, co_teacher]
+        if faculty_of.get(lead, faculty) != faculty:
+            owners.append(faculty_of[lead])
+        for owner in owners:
             ModuleOwner.objects.get_or_create(module=module, user=owner)
+        if module.status == Module.Status.PUBLISHED:
+            _approved_by(module, owners, now=now)
         if not module.sessions.exists() and modality != "online_async":
             Session.objects.create(
                 module=module,
@@ -281,6 +301,38 @@ def _co_teacher(organizations) -> User:
         EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     assign_role(user=user, role="faculty")
     return user
+
+
+def _university_faculty(context) -> dict:
+    """{university slug: faculty member}: a co-owner from each lead university that issues credentials."""
+    try:
+        from credentials.demo import issuing_faculty
+    except ImportError:  # pragma: no cover - the credentials app is always installed
+        return {}
+    return issuing_faculty(context)
+
+
+def _achievement_of(lead, index, achievements):
+    """The credential a module links: the one in its place when its lead university issues it,
+    else the lead university's first one (None when it issues none)."""
+    if not achievements:
+        return None
+    preferred = achievements[index % len(achievements)]
+    if preferred.issuer_id == lead.pk:
+        return preferred
+    return next((achievement for achievement in achievements if achievement.issuer_id == lead.pk), None)
+
+
+def _approved_by(module, owners, *, now) -> None:
+    """The approvals a finished review leaves: every co-owner, for the credential linked now."""
+    for owner in owners:
+        approval, created = ModuleApproval.objects.get_or_create(
+            module=module, owner=owner, defaults={"approved_at": now, "achievement_id": module.achievement_id}
+        )
+        if not created and (approval.approved_at is None or approval.achievement_id != module.achievement_id):
+            approval.approved_at = approval.approved_at or now
+            approval.achievement_id = module.achievement_id
+            approval.save(update_fields=["approved_at", "achievement"])
 
 
 def _classmates(organizations) -> list[User]:

@@ -183,9 +183,12 @@ def module_results(request, slug):
         if upload_form.is_valid():
             rows, row_errors = services.parse_results_csv(module=module, data=upload_form.cleaned_data["file"].read())
             if not row_errors:
-                completed = services.record_results(
-                    module=module, results=[(r.enrolment, r.attendance, r.grade) for r in rows], by=request.user
-                )
+                try:
+                    completed = services.record_results(
+                        module=module, results=[(r.enrolment, r.attendance, r.grade) for r in rows], by=request.user
+                    )
+                except PermissionDenied as refusal:
+                    return _results_refused(request, module, refusal)
                 messages.success(
                     request,
                     _("Saved %(rows)s results; %(completed)s learners completed the module.")
@@ -201,7 +204,10 @@ def module_results(request, slug):
                 for form in formset.forms
                 if form.has_changed()
             ]
-            completed = services.record_results(module=module, results=results, by=request.user)
+            try:
+                completed = services.record_results(module=module, results=results, by=request.user)
+            except PermissionDenied as refusal:
+                return _results_refused(request, module, refusal)
             messages.success(
                 request,
                 _("Saved %(rows)s results; %(completed)s learners completed the module.")
@@ -214,6 +220,15 @@ def module_results(request, slug):
         "courses/module_results.html",
         {"module": module, "formset": formset, "upload_form": upload_form, "row_errors": row_errors},
     )
+
+
+def _results_refused(request, module, refusal: PermissionDenied):
+    # record_results refuses with the reason when the module's credential may not be awarded
+    # (Module.award_refusal); the co-owner reads it. A refusal without a reason stays a 403.
+    if not refusal.args:
+        raise refusal
+    messages.error(request, str(refusal.args[0]))
+    return redirect("courses:results", slug=module.slug)
 
 
 def programme_list(request):

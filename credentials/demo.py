@@ -3,14 +3,15 @@ pathways (one inside the other), and awards for the demo student.
 
 Idempotent: achievements are found by slug and updated; awarding twice returns the same award.
 The first six course-module achievements are in the order of the courses app's first six demo
-modules, which take them by that order.
+modules, which take them by that order. Each demo award is made by a faculty member of the
+issuing university (see issuing_faculty), as the issuing rules require.
 """
 
 from decimal import Decimal
 
 from django.utils.text import slugify
 
-from .models import Achievement, Award, EquivalenceClass
+from .models import Achievement, Award, EquivalenceClass, issuing_organizations
 from .services import award_achievement
 
 QA_EN = (
@@ -18,6 +19,13 @@ QA_EN = (
     "assessed by faculty of both universities."
 )
 QA_JA = "JIGEコンソーシアムの共同質保証枠組みに基づき設計・審査。両大学の教員が評価。"
+
+# A faculty member of each issuing university who is not a demo sign-in (Chiba's is the demo faculty):
+# e-mail, display name, language.
+UNIVERSITY_FACULTY = {
+    "kansai-university": ("faculty.kansai@demo.jige.example", "Prof. Aiko Yamada", "ja"),
+    "tohoku-university": ("faculty.tohoku@demo.jige.example", "Prof. Daichi Suzuki", "ja"),
+}
 
 # slug, issuer, name en, name ja, credits, hours, level, language, delivery, field
 MODULE_ACHIEVEMENTS = [
@@ -110,10 +118,34 @@ def _texts(name_en, name_ja, issuer):
     }
 
 
+def issuing_faculty(context: dict) -> dict:
+    """{university slug: a faculty member of it} for the consortium's issuing universities, created
+    once (no password: they sign in only by a reset). Also used by the courses demo for co-owners."""
+    from allauth.account.models import EmailAddress
+
+    from community.models import User
+    from community.services import assign_role
+
+    organizations = context["organizations"]
+    faculty = context["users"]["faculty"]
+    people = {faculty.organization.slug: faculty}
+    for slug, (email, name, language) in UNIVERSITY_FACULTY.items():
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"display_name": name, "organization": organizations[slug], "language": language}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save()
+            EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        assign_role(user=user, role="faculty")
+        people[slug] = user
+    return people
+
+
 def seed(context: dict) -> None:
     organizations = context["organizations"]
     student = context["users"]["student"]
-    staff = context["users"]["staff"]
+    faculty_of = issuing_faculty(context)
 
     modules = []
     for slug, issuer_slug, name_en, name_ja, credits, hours, level, language, delivery, field in MODULE_ACHIEVEMENTS:
@@ -227,8 +259,13 @@ def seed(context: dict) -> None:
     )
 
     for achievement, public in ((modules[3], True), (competency, False)):
+        awarder = faculty_of[achievement.issuer.slug]
         award = award_achievement(
-            recipient=student, achievement=achievement, evidence="https://jige.example.org/demo", awarded_by=staff
+            recipient=student,
+            achievement=achievement,
+            evidence="https://jige.example.org/demo",
+            awarded_by=awarder,
+            acting_for=set(issuing_organizations(awarder).values_list("pk", flat=True)),
         )
         if public and not award.is_public:
             Award.objects.filter(pk=award.pk).update(is_public=True)

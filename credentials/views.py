@@ -33,6 +33,7 @@ BATCH_ERRORS = {
     "invalid_email": gettext_lazy("Not a valid e-mail address"),
     "unknown_email": gettext_lazy("No member with this e-mail address"),
     "already_awarded": gettext_lazy("Already holds this achievement"),
+    "not_authorised": gettext_lazy("Not allowed: you do not act for the issuer of this credential"),
 }
 
 

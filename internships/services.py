@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from community import pagecache
 from community.models import Role, User
 from community.services import notify, send_templated_email
+from credentials.models import issuing_organizations
 from credentials.services import award_achievement
 
 from . import caching
@@ -22,6 +23,7 @@ from .models import (
     InvalidTransition,
     OutcomeSurvey,
     Posting,
+    TransitionBlocked,
     WorkEligibility,
     add_months,
 )
@@ -87,12 +89,18 @@ def change_application_status(*, application: Application, status: str, by: User
     )
     event = application.transition_to(status, by=by, comment=comment)
     if status == S.COMPLETED and application.posting.achievement_id:
-        award_achievement(
-            recipient=application.student,
-            achievement=application.posting.achievement,
-            evidence=application.get_absolute_url(),
-            awarded_by=by,
-        )
+        # Staff complete internships: the posting's credential is issued in the name of the university
+        # the staff member acts for (the one running the programme), never another one's.
+        try:
+            award_achievement(
+                recipient=application.student,
+                achievement=application.posting.achievement,
+                evidence=application.get_absolute_url(),
+                awarded_by=by,
+                acting_for=None if by.is_superuser else issuing_organizations(by).values_list("pk", flat=True),
+            )
+        except PermissionDenied as refusal:
+            raise TransitionBlocked(refusal.args[0]) from refusal
     params = {
         "student": application.student,
         "posting": application.posting,

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from community.models import Membership
 from community.tests.factories import UserFactory
-from courses.models import Enrolment
+from courses.models import Enrolment, ModuleApproval
 from courses.tests.factories import EnrolmentFactory, published_module
 from credentials.models import Award
 from credentials.tests.factories import AchievementFactory
@@ -133,6 +133,32 @@ def test_results_recorded_one_by_one_complete_the_learner(
     assert enrolments[0].status == Enrolment.Status.COMPLETED
     assert Award.objects.filter(recipient=enrolments[0].learner, achievement=module.achievement).exists()
     assert Enrolment.objects.filter(module=module, status=Enrolment.Status.ENROLLED).count() == 2
+
+
+def test_results_one_by_one_without_the_issuers_approval_explain_the_refusal_and_save_nothing(
+    client, teacher, module, learners, django_capture_on_commit_callbacks
+):
+    ModuleApproval.objects.filter(module=module).delete()  # the issuer's co-owner has not approved it
+    teacher.language = "ja"
+    teacher.save(update_fields=["language"])
+    client.force_login(teacher)
+    enrolment = Enrolment.objects.filter(module=module).order_by("learner__display_name").first()
+    data = {
+        "results-TOTAL_FORMS": 1,
+        "results-INITIAL_FORMS": 1,
+        "results-0-id": enrolment.pk,
+        "results-0-attendance_percent": "100",
+        "results-0-grade": "88",
+    }
+    url = reverse("courses:results", args=[module.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == url
+    page = client.get(url).content.decode()
+    assert "承認するまで授与できません。何も保存されていません。" in page
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.grade) == (Enrolment.Status.ENROLLED, None)
+    assert not Award.objects.exists()
 
 
 def test_recording_again_does_not_award_twice(teacher, module, learners):

@@ -180,8 +180,9 @@ def test_staff_award_page_works_while_the_broker_is_down_and_the_sweep_catches_u
     from credentials.models import BatchAward
 
     student = UserFactory(email="outage@example.org")
-    UserFactory(email="registrar@example.org", roles=[Role.STAFF])
-    AchievementFactory(slug="outage-module")
+    achievement = AchievementFactory(slug="outage-module")
+    # Staff of the issuing university: staff award only in the name of the university they are staff of.
+    UserFactory(email="registrar@example.org", roles=[Role.STAFF], organization=achievement.issuer)
     env = {**worker_env, "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"}  # the cache stays up
     result = subprocess.run(
         [sys.executable, "-c", STAFF_AWARDS_WITH_BROKER_DOWN], env=env, capture_output=True, text=True, timeout=60

@@ -83,6 +83,8 @@ def test_an_award_made_by_staff_appears_in_the_wallet_of_a_learner_who_muted_not
     cached = visit(mai, WALLET)
     assert from_cache(cached) and "Campus Ambassador" not in page(cached)
     ambassador = AchievementFactory(name_en="Campus Ambassador")
+    staff_member.organization = ambassador.issuer  # staff award in the name of their own university
+    staff_member.save(update_fields=["organization"])
     tanaka = signed_in(staff_member)
     with django_capture_on_commit_callbacks(execute=True):
         response = tanaka.post(
@@ -134,6 +136,8 @@ def test_an_achievement_renamed_in_the_admin_shows_in_the_wallet_and_on_the_awar
     for viewer, url in ((mai, WALLET), (client, public_award.get_absolute_url())):
         visit(viewer, url)
         assert "Intercultural Teamwork" in page(visit(viewer, url))
+    english_staff.organization = public_award.achievement.issuer  # staff edit their own university's achievements
+    english_staff.save(update_fields=["organization"])
     tanaka = signed_in(english_staff)
     change = reverse("admin:credentials_achievement_change", args=[public_award.achievement_id])
     fields = form_fields(page(tanaka.get(change)), id="achievement_form")

@@ -19,10 +19,17 @@ def achievement(db):
     return AchievementFactory(slug="coil-basics", name_en="COIL Basics")
 
 
+def staff_of_issuer(staff_member, achievement):
+    """Staff award only in the name of the university they are staff of: make it the issuer."""
+    staff_member.organization = achievement.issuer
+    staff_member.save(update_fields=["organization"])
+
+
 @pytest.mark.django_db(transaction=True)
 def test_staff_awards_a_list_of_emails_and_sees_the_failed_rows(client, staff_member, student, other_student):
     achievement = AchievementFactory(slug="coil-basics", name_en="COIL Basics")
     AwardFactory(recipient=other_student, achievement=achievement)
+    staff_of_issuer(staff_member, achievement)
     client.force_login(staff_member)
     response = client.post(
         reverse("credentials:staff_award"),
@@ -49,7 +56,7 @@ def test_staff_awards_a_list_of_emails_and_sees_the_failed_rows(client, staff_me
     assert award.evidence == "Attended all COIL sessions"
 
     page = client.get(batch.get_absolute_url()).content.decode()
-    assert "このメールアドレスの会員はいません" in page  # staff_member reads Japanese
+    assert "このメールアドレスのメンバーはいません" in page  # staff_member reads Japanese
     assert "nobody@example.org" in page
     progress = client.get(reverse("credentials:batch_progress", args=[batch.pk])).json()
     assert progress == {
@@ -67,6 +74,7 @@ def test_staff_awards_a_list_of_emails_and_sees_the_failed_rows(client, staff_me
 @pytest.mark.django_db
 def test_csv_in_shift_jis_with_a_header_and_evidence(client, staff_member, student, achievement):
     csv_bytes = f"メールアドレス,エビデンス\n{student.email},最終発表（優）\n".encode("cp932")
+    staff_of_issuer(staff_member, achievement)
     client.force_login(staff_member)
     response = client.post(
         reverse("credentials:staff_award"),
@@ -81,6 +89,7 @@ def test_csv_in_shift_jis_with_a_header_and_evidence(client, staff_member, stude
 
 @pytest.mark.django_db
 def test_bad_batch_input_gives_clear_errors(client, staff_member, achievement):
+    staff_of_issuer(staff_member, achievement)
     client.force_login(staff_member)
     url = reverse("credentials:staff_award")
     response = client.post(url, {"achievement": achievement.pk, "emails": "  \n "})
@@ -96,6 +105,7 @@ def test_bad_batch_input_gives_clear_errors(client, staff_member, achievement):
 
 @pytest.mark.django_db
 def test_running_a_batch_twice_awards_once(staff_member, student, achievement, django_capture_on_commit_callbacks):
+    staff_of_issuer(staff_member, achievement)
     with django_capture_on_commit_callbacks(execute=False):
         batch = services.create_batch_award(
             achievement=achievement, created_by=staff_member, rows=services.parse_award_rows(emails=student.email)
@@ -110,6 +120,7 @@ def test_running_a_batch_twice_awards_once(staff_member, student, achievement, d
 @pytest.mark.django_db
 def test_a_stalled_batch_resumes_where_it_stopped(staff_member, achievement, django_capture_on_commit_callbacks):
     learners = UserFactory.create_batch(3)
+    staff_of_issuer(staff_member, achievement)
     with django_capture_on_commit_callbacks(execute=False):
         batch = services.create_batch_award(
             achievement=achievement,
@@ -125,6 +136,29 @@ def test_a_stalled_batch_resumes_where_it_stopped(staff_member, achievement, dja
         assert services.requeue_stalled_batches() == 1
     batch.refresh_from_db()
     assert (batch.status, batch.processed, batch.succeeded, batch.failures) == (BatchAward.Status.DONE, 3, 3, [])
+
+
+@pytest.mark.django_db
+def test_batch_report_explains_rows_refused_because_the_creator_left_the_issuer(
+    client, staff_member, student, achievement
+):
+    staff_of_issuer(staff_member, achievement)
+    batch = services.create_batch_award(
+        achievement=achievement, created_by=staff_member, rows=services.parse_award_rows(emails=student.email)
+    )
+    staff_member.organization = OrganizationFactory(slug="another-university")  # moved before the task ran
+    staff_member.save(update_fields=["organization"])
+    assert services.run_batch_award(batch_id=batch.pk)
+    client.force_login(staff_member)
+
+    page = client.get(batch.get_absolute_url()).content.decode()  # staff_member reads Japanese
+    assert "権限がありません：この証明書の発行大学を代表する立場にありません" in page
+    assert "not_authorised" not in page
+    staff_member.language = "en"
+    staff_member.save(update_fields=["language"])
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "Not allowed: you do not act for the issuer of this credential" in page
+    assert not Award.objects.exists()
 
 
 @pytest.mark.django_db

@@ -13,9 +13,16 @@ def test_staff_award_a_batch_and_see_failed_rows_then_a_running_batch_updates_it
     from credentials.models import Award, BatchAward
     from credentials.tests.factories import AchievementFactory
 
-    staff = UserFactory(roles=["staff"], email="registrar@example.org", display_name="Registrar", language="en")
-    learners = UserFactory.create_batch(3)
     achievement = AchievementFactory(name_en="COIL Basics", slug="coil-basics")
+    # Staff award credentials of the university they are staff of.
+    staff = UserFactory(
+        roles=["staff"],
+        email="registrar@example.org",
+        display_name="Registrar",
+        language="en",
+        organization=achievement.issuer,
+    )
+    learners = UserFactory.create_batch(3)
 
     page = new_page()
     sign_in(page, staff.email, PASSWORD)
