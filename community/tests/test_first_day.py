@@ -117,7 +117,9 @@ def test_a_guest_asks_staff_for_a_role_once_a_day(client, staff_member):
     client.force_login(guest)
     home = client.get(reverse("home")).content.decode()
     assert "Ask the staff for this role" in home
-    response = client.post(reverse("home"), {"action": "ask_for_role", "role": Role.STUDENT, "note": "Tohoku, exchange"})
+    response = client.post(
+        reverse("home"), {"action": "ask_for_role", "role": Role.STUDENT, "note": "Tohoku, exchange"}
+    )
     assert response.status_code == 302
     client.post(reverse("home"), {"action": "ask_for_role", "role": Role.STUDENT})
     notification = Notification.objects.get(event="community.role.requested")

@@ -28,7 +28,10 @@ TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 def running_module(**kwargs) -> Module:
     today = timezone.localdate()
     return ModuleFactory(
-        status=Module.Status.PUBLISHED, starts_on=today - timedelta(days=7), ends_on=today + timedelta(days=60), **kwargs
+        status=Module.Status.PUBLISHED,
+        starts_on=today - timedelta(days=7),
+        ends_on=today + timedelta(days=60),
+        **kwargs,
     )
 
 
@@ -91,7 +94,13 @@ def test_the_home_speaks_japanese(client, student):
     client.force_login(student)
     html = page(client.get(reverse("home")))
     assert '<html lang="ja">' in html
-    for text in ("参加グループの新着", "未読のメッセージ", "履修中のモジュール", "あなたの応募", "最新のクレデンシャル"):
+    for text in (
+        "参加グループの新着",
+        "未読のメッセージ",
+        "履修中のモジュール",
+        "あなたの応募",
+        "最新のクレデンシャル",
+    ):
         assert text in html
 
 
