@@ -79,6 +79,9 @@ def _roles_after_flush(request):
     if transactional:
         request.getfixturevalue("transactional_db")
         restore_roles()
+        from community.sites import sync_site
+
+        sync_site()  # the flush also emptied the Sites table allauth reads
     elif marker or "db" in request.fixturenames:
         # In parallel runs a test in a transaction may follow, in the same process, a transactional
         # test whose flush emptied the role groups; put them back inside this test's transaction.
@@ -86,7 +89,10 @@ def _roles_after_flush(request):
 
         request.getfixturevalue("db")
         if not Group.objects.filter(name="student").exists():
+            from community.sites import sync_site
+
             restore_roles()
+            sync_site()
 
 
 @pytest.fixture(autouse=True)

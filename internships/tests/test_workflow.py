@@ -189,6 +189,8 @@ def test_completion_awards_the_postings_credential_once(application, by_actor, s
     posting = application.posting
     posting.achievement = AchievementFactory(type="internship")
     posting.save()
+    staff_member.organization = posting.achievement.issuer  # staff of the issuing university
+    staff_member.save()
     put_in(application, S.IN_PROGRESS, by_actor)
     services.change_application_status(application=application, status=S.COMPLETED, by=staff_member)
     award = Award.objects.get(recipient=application.student)
