@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import pagecache
 from community.caching import PORTAL
@@ -384,16 +384,21 @@ def verify_api(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def award_visibility(request, public_id):
-    award = get_object_or_404(Award, public_id=public_id, recipient=request.user)
+    """Making an award public asks first (GET, or a POST without `confirm`); making it private does not."""
+    award = get_object_or_404(Award.objects.with_related(), public_id=public_id, recipient=request.user)
     public = request.POST.get("public") == "1"
-    services.set_award_visibility(award=award, user=request.user, public=public)
-    if public:
-        messages.success(request, _("Anyone with the link can now see this award."))
-    else:
-        messages.success(request, _("This award is now private: only you and portal staff can see it."))
-    return redirect(award)
+    if request.method == "POST" and (not public or request.POST.get("confirm") == "1"):
+        services.set_award_visibility(award=award, user=request.user, public=public)
+        if public:
+            messages.success(request, _("Anyone with the link can now see this award."))
+        else:
+            messages.success(request, _("This award is now private: only you and portal staff can see it."))
+        return redirect(award)
+    if award.is_public:
+        return redirect(award)
+    return render(request, "credentials/award_make_public.html", {"award": award})
 
 
 @login_required

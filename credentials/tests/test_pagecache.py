@@ -199,7 +199,7 @@ def test_an_award_made_private_answers_404_to_visitors_and_other_members(client,
     assert mai.post(visibility, {"public": "0"}).status_code == 302
     assert visit(client, url).status_code == 404
     assert visit(lucas, url).status_code == 404
-    assert mai.post(visibility, {"public": "1"}).status_code == 302
+    assert mai.post(visibility, {"public": "1", "confirm": "1"}).status_code == 302
     assert visit(client, url).status_code == 200
 
 
@@ -210,7 +210,7 @@ def test_making_an_award_public_shows_its_message_once(student, award):
     cached = visit(mai, url)
     assert from_cache(cached) and "Make public" in page(cached)
     visibility = reverse("credentials:award_visibility", args=[award.public_id])
-    assert mai.post(visibility, {"public": "1"}).status_code == 302
+    assert mai.post(visibility, {"public": "1", "confirm": "1"}).status_code == 302
     shown = page(visit(mai, url))
     assert "Anyone with the link can now see this award." in shown and "Make private" in shown
     after = page(visit(mai, url))
@@ -246,7 +246,10 @@ def test_a_cached_award_page_carries_a_csrf_token_that_works_for_this_browser(st
     cached = visit(mai, url)
     assert from_cache(cached)
     visibility = reverse("credentials:award_visibility", args=[award.public_id])
-    assert mai.post(visibility, {"public": "1", "csrfmiddlewaretoken": csrf_token(cached)}).status_code == 302
+    assert (
+        mai.post(visibility, {"public": "1", "confirm": "1", "csrfmiddlewaretoken": csrf_token(cached)}).status_code
+        == 302
+    )
     award.refresh_from_db()
     assert award.is_public
 

@@ -84,7 +84,9 @@ def test_public_award_page_works_signed_out_and_shows_only_the_award(client, stu
     student.profile.bio = "Private bio text"
     student.profile.save()
     client.force_login(student)
-    response = client.post(reverse("credentials:award_visibility", args=[award.public_id]), {"public": "1"})
+    response = client.post(
+        reverse("credentials:award_visibility", args=[award.public_id]), {"public": "1", "confirm": "1"}
+    )
     assert response.status_code == 302
     client.logout()
 
@@ -112,7 +114,9 @@ def test_public_award_page_works_signed_out_and_shows_only_the_award(client, stu
 @pytest.mark.django_db
 def test_only_the_learner_can_switch_visibility(client, other_student, award):
     client.force_login(other_student)
-    response = client.post(reverse("credentials:award_visibility", args=[award.public_id]), {"public": "1"})
+    response = client.post(
+        reverse("credentials:award_visibility", args=[award.public_id]), {"public": "1", "confirm": "1"}
+    )
     assert response.status_code == 404
     award.refresh_from_db()
     assert not award.is_public
@@ -234,3 +238,39 @@ def test_evidence_on_this_portal_is_linked_and_other_text_is_not_turned_into_a_l
     assert AwardFactory(recipient=student, evidence="/courses/modules/coil/").evidence_path == "/courses/modules/coil/"
     for evidence in ("//evil.example/x", "/path with spaces", "Final project", ""):
         assert AwardFactory(evidence=evidence).evidence_path == ""
+
+
+@pytest.mark.django_db
+def test_making_an_award_public_asks_first_and_says_what_becomes_visible(client, student, award):
+    client.force_login(student)
+    detail = client.get(award.get_absolute_url()).content.decode()
+    visibility = reverse("credentials:award_visibility", args=[award.public_id])
+    assert f'href="{visibility}"' in detail  # "Make public" leads to the question, it does not act
+
+    question = client.get(visibility)
+    assert question.status_code == 200
+    assert "Make this award public?" in question.content.decode()
+    # A POST that did not come from the question (an old form, a crafted request) asks too.
+    assert "Yes, make it public" in client.post(visibility, {"public": "1"}).content.decode()
+    award.refresh_from_db()
+    assert not award.is_public
+
+    assert client.post(visibility, {"public": "1", "confirm": "1"}).status_code == 302
+    award.refresh_from_db()
+    assert award.is_public
+    # Making it private again does not ask.
+    assert client.post(visibility, {"public": "0"}).status_code == 302
+    award.refresh_from_db()
+    assert not award.is_public
+
+
+@pytest.mark.django_db
+def test_the_question_is_in_japanese_and_only_for_the_learner(client, student, other_student, award):
+    visibility = reverse("credentials:award_visibility", args=[award.public_id])
+    client.force_login(other_student)
+    assert client.get(visibility).status_code == 404
+    student.language = "ja"
+    student.save(update_fields=["language"])
+    client.force_login(student)
+    html = client.get(visibility, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "このクレデンシャルを公開しますか？" in html and "はい、公開します" in html
