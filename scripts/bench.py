@@ -8,6 +8,7 @@ writes JSON. The pages are listed in jige_portal/key_pages.py.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -20,6 +21,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(BASE_DIR / "scripts"))
 
 
 def collect_pages(only: str):
@@ -48,6 +50,13 @@ def parse_args():
     parser.add_argument("--out", default=str(BASE_DIR / ".tmp" / "bench" / "results.json"))
     parser.add_argument("--sign-count", type=int, default=100, help="awards signed by a real worker (0: skip)")
     parser.add_argument("--message-count", type=int, default=100, help="messages sent through a real worker (0: skip)")
+    parser.add_argument(
+        "--mixed-duration",
+        type=int,
+        default=int(os.environ.get("BENCH_MIXED_DURATION", 60)),
+        help="seconds of the mixed run of many members with writes (0: skip)",
+    )
+    parser.add_argument("--mixed-members", type=int, default=200)
     return parser.parse_args()
 
 
@@ -222,8 +231,9 @@ def measure_in_worker(sign_count: int, message_count: int) -> str:
             worker.wait(timeout=60)
 
 
-def run_pages(args, pages, cookies, bodies, mode, cache_seconds) -> list[dict]:
-    """Start gunicorn as production runs it and run wrk against every page; the server stops after."""
+@contextlib.contextmanager
+def gunicorn(args, cache_seconds):
+    """gunicorn as production runs it, with the page cache on ("300") or off ("0"); yields its URL."""
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost", "PAGE_CACHE_SECONDS": cache_seconds}
     server = subprocess.Popen(
         [
@@ -241,7 +251,6 @@ def run_pages(args, pages, cookies, bodies, mode, cache_seconds) -> list[dict]:
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{args.port}"
-    results = []
     try:
         for _ in range(100):
             try:
@@ -249,6 +258,16 @@ def run_pages(args, pages, cookies, bodies, mode, cache_seconds) -> list[dict]:
                 break
             except OSError:
                 time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def run_pages(args, pages, cookies, bodies, mode, cache_seconds) -> list[dict]:
+    """Run wrk against every page on a fresh gunicorn; the server stops after."""
+    results = []
+    with gunicorn(args, cache_seconds) as base:
         for index, page in enumerate(pages):
             cookie = cookies.get(page.user.pk) if page.user is not None else None
             body_file = None
@@ -260,10 +279,31 @@ def run_pages(args, pages, cookies, bodies, mode, cache_seconds) -> list[dict]:
             row = {"name": page.name, "path": page.url, "method": page.method, "signed_in": page.user is not None}
             results.append({**row, **stats, "mode": mode})
             print(f"[bench] {mode} {page.name}: {stats['rps']:.0f} req/s", flush=True)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     return results
+
+
+def run_mixed(args) -> dict:
+    """The mixed run (scripts/bench_mixed.py) with the page cache on, beside the floor of the same server."""
+    import bench_mixed  # noqa: I001 - scripts/ is on sys.path
+
+    requests_file = BASE_DIR / ".tmp" / "bench" / "mixed.tsv"
+    plan = bench_mixed.write_requests(requests_file, members=args.mixed_members)
+    print(f"[bench] mixed run: {plan['members']} members, {plan['planned_requests']} requests to replay")
+    with gunicorn(args, "300") as base:
+        run_wrk(base + "/bench/floor/", None, 1, args.connections)
+        floor = run_wrk(base + "/bench/floor/", None, args.duration, args.connections)
+        command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.mixed_duration}s", "--latency"]
+        command += ["-s", str(BASE_DIR / "scripts" / "bench_mixed.lua"), base + "/"]
+        env = {**os.environ, "BENCH_MIXED_FILE": str(requests_file)}
+        output = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
+    line = next(line for line in output.splitlines() if line.startswith("JSON "))
+    stats = json.loads(line[5:])
+    stats["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
+    looked_up = stats["cache_hits"] + stats["cache_misses"]
+    stats["cache_hit_rate"] = stats["cache_hits"] / looked_up if looked_up else None
+    stats["floor_rps"] = floor["rps"]
+    stats["ratio_to_floor"] = stats["rps"] / floor["rps"]
+    return {**plan, **stats}
 
 
 def main():
@@ -308,6 +348,10 @@ def main():
     for mode, cache_seconds in (("cached", "300"), ("rendered", "0")):
         results[mode] = run_pages(args, pages, cookies, bodies, mode, cache_seconds)
 
+    mixed = None
+    if args.mixed_duration and (not args.only or "mixed" in args.only.split(",")):
+        mixed = run_mixed(args)
+
     worker_report = measure_in_worker(args.sign_count, args.message_count)
 
     for mode_results in results.values():
@@ -327,6 +371,7 @@ def main():
         "pages": results["cached"],
         "pages_rendered": results["rendered"],
         "search": search,
+        "mixed": mixed,
         "worker": worker_report,
     }
     out = Path(args.out)
@@ -358,6 +403,21 @@ def main():
         print(
             f"| {row['list']:<8} | {row['term']:<14} | {row['matches']:>7} "
             f"| {row['p50_ms']:>6.1f} | {row['max_ms']:>6.1f} |"
+        )
+    if mixed:
+        from bench_mixed import WRITE_EVERY
+
+        hit_rate = "n/a" if mixed["cache_hit_rate"] is None else f"{mixed['cache_hit_rate'] * 100:.0f} %"
+        print(
+            f"\nMixed run ({mixed['members']} members {mixed['by_role']}; {mixed['planned_requests']} requests, 1 in "
+            f"{WRITE_EVERY} a write, shuffled; page cache on; {mixed['requests']} made in {args.mixed_duration} s):"
+        )
+        print("| req/s | p50 ms | p95 ms | p99 ms | errors | page cache hits | × floor |")
+        print("|-------|--------|--------|--------|--------|-----------------|---------|")
+        print(
+            f"| {mixed['rps']:>5.0f} | {mixed['p50_us'] / 1000:>6.1f} | {mixed['p95_us'] / 1000:>6.1f} "
+            f"| {mixed['p99_us'] / 1000:>6.1f} | {mixed['errors'] + mixed['non_2xx']:>6} | {hit_rate:>15} "
+            f"| {mixed['ratio_to_floor']:>7.2f} |"
         )
     if worker_report:
         print(f"\nIn a real Celery worker:\n{worker_report}")
