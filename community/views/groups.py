@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import caching, pagecache, services
+from .. import caching, fragments, pagecache, services
 from ..forms import (
     CommentForm,
     DecisionForm,
@@ -214,6 +214,7 @@ def _group_page(request, access):
         context["join_form"] = JoinRequestForm()
     if access.can_see_content:
         context["page"] = keyset_page(request, _posts_for(Q(group=group), request.user))
+        fragments.attach_post_cards(request, context["page"].object_list, can_react=access.is_member)
     if access.is_member:
         context["post_form"] = None if group.is_archived else PostForm()
         context["notification_form"] = GroupNotificationForm(
@@ -549,4 +550,6 @@ def content_report(request, slug, pk):
 def feed(request):
     """Posts of every group the member belongs to."""
     posts = _posts_for(Q(group__in=CommunityGroup.objects.of_member(request.user)), request.user)
-    return render(request, "community/feed.html", {"page": keyset_page(request, posts)})
+    page = keyset_page(request, posts)
+    fragments.attach_post_cards(request, page.object_list, show_group=True)
+    return render(request, "community/feed.html", {"page": page})
