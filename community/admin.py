@@ -20,10 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from .models import (
+    RSVP,
     AuditEvent,
     Campus,
     Comment,
     CommunityGroup,
+    Event,
     GroupCategory,
     Interest,
     JoinRequest,
@@ -564,3 +566,55 @@ class NotificationAdmin(AddressPrivacyMixin, admin.ModelAdmin):
         # A notification quotes what happened in its recipient's groups, secret ones too.
         queryset = super().get_queryset(request)
         return queryset if sees_everything(request.user) else queryset.filter(recipient=request.user)
+
+
+class RSVPInline(admin.TabularInline):
+    """Answers are given on the portal, where the capacity and the waiting list are kept."""
+
+    model = RSVP
+    extra = 0
+    fields = ["user", "answer", "waitlisted_at", "answered_at", "reminded_for"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(GroupContentMixin, admin.ModelAdmin):
+    list_display = ["title", "group", "format", "starts_at", "ends_at", "capacity", "cancelled_at"]
+    list_filter = ["format", ("cancelled_at", admin.EmptyFieldListFilter), "group__category"]
+    search_fields = ["title", "description", "group__name_en", "group__name_ja", "room"]
+    list_select_related = ["group"]
+    autocomplete_fields = ["group", "campus", "created_by"]
+    readonly_fields = ["sequence", "cancelled_at", "created_at", "updated_at"]
+    date_hierarchy = "starts_at"
+    inlines = [RSVPInline]
+    actions = ["cancel_events"]
+
+    @admin.action(description=_("Cancel the selected events and tell who answered"))
+    def cancel_events(self, request, queryset):
+        from . import services
+
+        for event in queryset:
+            services.cancel_event(event=event, by=request.user)
+        self.message_user(request, _("The selected events have been cancelled."))
+
+
+@admin.register(RSVP)
+class RSVPAdmin(AddressPrivacyMixin, GroupContentMixin, admin.ModelAdmin):
+    """A record to read: answers change on the portal, which keeps the waiting list in order."""
+
+    group_lookup = "event__group"
+    list_display = ["user", "event", "answer", "waitlisted_at", "answered_at"]
+    list_filter = ["answer"]
+    search_fields = ["user__email", "user__display_name", "event__title"]
+    list_select_related = ["user", "event"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -50,6 +50,13 @@ SENTENCES = {
     "community.post.deleted": _("Deleted a post in %(group)s."),
     "community.comment.created": _("Commented in %(group)s."),
     "community.comment.deleted": _("Deleted a comment in %(group)s."),
+    "community.event.created": _("Planned an event in %(group)s."),
+    "community.event.updated": _("Changed an event in %(group)s."),
+    "community.event.cancelled": _("Cancelled an event in %(group)s."),
+    "community.event.answered": _("Answered an invitation to an event in %(group)s."),
+    "community.event.promoted": _("Moved a member up from the waiting list of an event in %(group)s."),
+    "community.calendar.token_regenerated": _("Made a new calendar feed address; the old one no longer works."),
+    "community.calendar.token_revoked": _("Turned off their calendar feed address."),
     # courses (recorded in courses.AuditEntry; community depends on no other app, so only the words live here)
     "courses.module.closed": _("Closed a module that has ended and moved its learners to the alumni group."),
     "courses.module.group_archived": _("Archived the community group of a module that has ended."),

@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .images import ImageUploadField
 from .models import (
+    RSVP,
     Campus,
     CommunityGroup,
     EmailMode,
+    Event,
     GroupCategory,
     Interest,
     NotificationLevel,
@@ -237,4 +239,102 @@ class GroupNotificationForm(forms.Form):
     )
     email_mode = forms.ChoiceField(
         label=_("E-mail for this group"), required=False, choices=[("", _("As in my settings")), *EmailMode.choices]
+    )
+
+
+class WallClockDateTimeField(forms.DateTimeField):
+    """A date and time as on the organisers' clock: naive here, placed in the event's own time
+    zone by EventForm (not in the time zone of whoever fills in the form)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        from datetime import UTC
+
+        from django.utils import timezone
+
+        with timezone.override(UTC):  # parsed as UTC, so no zone's clock change can refuse it here
+            parsed = super().to_python(value)
+        return parsed.replace(tzinfo=None) if parsed else parsed
+
+
+class EventForm(forms.ModelForm):
+    starts_at = WallClockDateTimeField(label=_("Starts"))
+    ends_at = WallClockDateTimeField(label=_("Ends"))
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "description",
+            "format",
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "online_url",
+            "campus",
+            "room",
+            "capacity",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {"time_zone": _("The start and end above are times in this zone.")}
+
+    def __init__(self, *args, **kwargs):
+        import zoneinfo
+
+        super().__init__(*args, **kwargs)
+        self.fields["campus"].queryset = Campus.objects.select_related("organization")
+        self.fields["capacity"].widget.attrs["min"] = 1
+        if self.instance.pk and not self.is_bound:
+            zone = zoneinfo.ZoneInfo(self.instance.time_zone)
+            for name in ("starts_at", "ends_at"):
+                self.initial[name] = getattr(self.instance, name).astimezone(zone).replace(tzinfo=None)
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        if capacity is not None and capacity < 1:
+            raise forms.ValidationError(_("Give at least one place, or leave it empty for no limit."))
+        return capacity
+
+    def clean(self):
+        import zoneinfo
+        from datetime import UTC
+
+        cleaned = super().clean()
+        zone_name = cleaned.get("time_zone")
+        if not zone_name:
+            return cleaned
+        zone = zoneinfo.ZoneInfo(zone_name)
+        for name in ("starts_at", "ends_at"):
+            wall = cleaned.get(name)
+            if wall is None or wall.tzinfo is not None:
+                continue
+            moment = wall.replace(tzinfo=zone)
+            # A time skipped when the clocks go forward does not exist in that zone.
+            if moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+                self.add_error(name, _("This time does not exist in the chosen time zone (the clocks change then)."))
+                cleaned.pop(name, None)
+                continue
+            cleaned[name] = moment
+        return cleaned
+
+    def _post_clean(self):
+        # The model's own checks (end after start, a link or a campus) read the zoned times.
+        for name in ("starts_at", "ends_at"):
+            if name in self.cleaned_data:
+                setattr(self.instance, name, self.cleaned_data[name])
+        super()._post_clean()
+
+
+class RSVPForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=[
+            (RSVP.Answer.GOING, RSVP.Answer.GOING.label),
+            (RSVP.Answer.MAYBE, RSVP.Answer.MAYBE.label),
+            (RSVP.Answer.NO, RSVP.Answer.NO.label),
+        ]
     )

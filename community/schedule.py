@@ -16,5 +16,7 @@ BEAT_SCHEDULE = {
         "task": "community.tasks.send_notification_digests",
         "schedule": crontab(minute=5),
     },
+    # Every 10 minutes, so a reminder goes out at most that late; a reminder is sent once.
+    "community.send_event_reminders": {"task": "community.tasks.send_event_reminders", "schedule": 600.0},
     "community.email_unread_messages": {"task": "community.tasks.email_unread_messages", "schedule": 120.0},
 }

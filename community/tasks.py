@@ -49,3 +49,10 @@ def announce_post(post_id: int) -> int:
 def sweep_announcements() -> int:
     """Queue the announcement of posts that have none (broker was down, worker died)."""
     return services.requeue_unannounced_posts()
+
+
+@shared_task(acks_late=True)
+def send_event_reminders() -> int:
+    """Every few minutes: remind members going to an event that starts soon; safe to repeat
+    (each reminder is claimed once)."""
+    return services.send_event_reminders()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import groups, messaging
+from .views import events, groups, messaging
 
 app_name = "community"
 
@@ -38,6 +38,17 @@ urlpatterns = [
         groups.comment_delete,
         name="comment_delete",
     ),
+    path("groups/<slug:slug>/events/", events.group_events, name="group_events"),
+    path("groups/<slug:slug>/events.ics", events.group_feed, name="group_feed"),
+    path("groups/<slug:slug>/events/new/", events.event_create, name="event_create"),
+    path("groups/<slug:slug>/events/<int:pk>/", events.event_detail, name="event_detail"),
+    path("groups/<slug:slug>/events/<int:pk>/edit/", events.event_edit, name="event_edit"),
+    path("groups/<slug:slug>/events/<int:pk>/cancel/", events.event_cancel, name="event_cancel"),
+    path("groups/<slug:slug>/events/<int:pk>/answer/", events.event_answer, name="event_answer"),
+    path("events/", events.my_events, name="my_events"),
+    path("events/calendar-address/", events.calendar_token, name="calendar_token"),
+    path("calendar/<str:token>.ics", events.member_feed, name="member_feed"),
+    path("calendar/<str:token>/groups/<slug:slug>.ics", events.group_member_feed, name="group_member_feed"),
     path("messages/", messaging.conversation_list, name="conversation_list"),
     path("messages/new/", messaging.conversation_start, name="conversation_new"),
     path("messages/<int:pk>/", messaging.conversation_detail, name="conversation"),

@@ -21,6 +21,7 @@ urlpatterns = [
         name="programme_application_decide",
     ),
     path("modules/<slug:slug>/", views.module_detail, name="module_detail"),
+    path("modules/<slug:slug>/calendar.ics", views.module_calendar, name="module_calendar"),
     path("modules/<slug:slug>/enrol/", views.module_enrol, name="enrol"),
     path("modules/<slug:slug>/withdraw/", views.module_withdraw, name="withdraw"),
     path("modules/<slug:slug>/results/", views.module_results, name="results"),

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from community.caching import PORTAL
 from credentials.caching import ACHIEVEMENTS
 
 from . import caching, services
+from . import calendar as calendar_items
 from .forms import CatalogueFilterForm, ProgrammeApplicationForm, ResultFormSet, ResultsUploadForm
 from .models import (
     Enrolment,
@@ -303,3 +304,21 @@ def _login_url():
     from django.urls import reverse
 
     return reverse(settings.LOGIN_URL)
+
+
+def module_calendar(request, slug):
+    """A published module's weekly sessions (and its group's events, when those are public) as an
+    iCalendar feed anyone may subscribe to: the schedule is on the module's public page already."""
+    from community import calendar
+    from community.models import Event
+
+    module = _visible_module(request, slug)
+    items = calendar_items.session_items(module, module.sessions.all())
+    if module.group_id and not module.group.content_is_private:
+        items += [
+            calendar.event_item(event)
+            for event in Event.objects.filter(group=module.group).select_related("campus", "group")
+        ]
+    response = HttpResponse(calendar.build_feed(module.title, items), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{module.slug}.ics"'
+    return response

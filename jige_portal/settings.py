@@ -376,3 +376,5 @@ FORMAT_MODULE_PATH = "jige_portal.formats"
 
 # Days after a module closes before its community group becomes read-only (0: at once).
 COURSES_GROUP_ARCHIVE_DAYS = env.int("COURSES_GROUP_ARCHIVE_DAYS", default=30)
+# How long before an event starts its members who are going get a reminder.
+EVENT_REMINDER_HOURS = env.int("EVENT_REMINDER_HOURS", default=24)

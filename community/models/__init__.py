@@ -11,6 +11,7 @@ from .content import (
     Reaction,
     Report,
 )
+from .events import RSVP, CalendarToken, Event
 from .groups import (
     AuditEvent,
     CommunityGroup,
@@ -37,13 +38,16 @@ from .people import (
 __all__ = [
     "MAX_TEXT_LENGTH",
     "TIME_ZONE_CHOICES",
+    "RSVP",
     "AuditEvent",
+    "CalendarToken",
     "Block",
     "Campus",
     "Comment",
     "CommunityGroup",
     "Conversation",
     "EmailMode",
+    "Event",
     "GroupCategory",
     "Interest",
     "JoinRequest",

@@ -12,6 +12,17 @@ from .core import (
     send_templated_email,
     set_language_preference,
 )
+from .events import (
+    EventClosed,
+    answer_event,
+    cancel_event,
+    create_event,
+    feed_token_for,
+    regenerate_feed_token,
+    revoke_feed_token,
+    send_event_reminders,
+    update_event,
+)
 from .groups import (
     add_member,
     answer_invitation,
@@ -65,6 +76,15 @@ from .notifications import (
 )
 
 __all__ = [
+    "EventClosed",
+    "answer_event",
+    "cancel_event",
+    "create_event",
+    "feed_token_for",
+    "regenerate_feed_token",
+    "revoke_feed_token",
+    "send_event_reminders",
+    "update_event",
     "MAX_EMAIL_ATTEMPTS",
     "add_comment",
     "add_member",
