@@ -426,6 +426,12 @@ def send_score(*, score_id: int) -> bool:
     return False
 
 
+def forget_old_login_states() -> int:
+    """Delete login states past their use (a day old): they only guard a ten-minute window."""
+    deleted, _rows = LtiLoginState.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
+    return deleted
+
+
 def requeue_pending_scores(*, limit: int = 500) -> int:
     """Queue scores pending for SWEEP_AFTER (a broker outage at completion), and release ones a dead worker claimed."""
     from .tasks import send_lti_score

@@ -57,7 +57,9 @@ def send_lti_score(self, score_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def sweep_lti_scores() -> int:
-    """Every minute: queue the completions still waiting to go back to a course."""
-    from .lti_services import requeue_pending_scores
+    """Every minute: queue the completions still waiting to go back to a course (and drop
+    spent login states). Safe to repeat: each score task claims its row."""
+    from .lti_services import forget_old_login_states, requeue_pending_scores
 
+    forget_old_login_states()
     return requeue_pending_scores()

@@ -1,7 +1,6 @@
 """LTI 1.3 endpoints: OIDC login initiation, the launch, Deep Linking and the tool's key set."""
 
 import logging
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -60,12 +59,13 @@ REASONS = {
     "choice": _("Choose a module or a group to place in your course."),
 }
 FORBIDDEN = {"privileged", "not_instructor", "inactive"}
+UNAVAILABLE = {"unreachable", "jwks", "keys"}
 
 
 def _refuse(request, code: str, *, status: int | None = None):
     logger.info("courses.lti.refused %s", code)
     reason = REASONS.get(code, REASONS["claims"])
-    status = status or (403 if code in FORBIDDEN else 400)
+    status = status or (403 if code in FORBIDDEN else 503 if code in UNAVAILABLE else 400)
     return render(request, "courses/lti_error.html", {"reason": reason}, status=status)
 
 
@@ -118,8 +118,7 @@ def lti_launch(request):
         return _refuse(request, error.code)
     login(request, launch.user, backend="community.backends.ModelBackend")
     if launch.deep_link:
-        token = secrets.token_urlsafe(16)
-        request.session[DEEP_LINK_SESSION_KEY] = {**launch.deep_link, "token": token, "user": launch.user.pk}
+        request.session[DEEP_LINK_SESSION_KEY] = {**launch.deep_link, "user": launch.user.pk}
         response = redirect("courses:lti_deep_link")
     else:
         if launch.refusal:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import jwt
 import pytest
+import requests
 from allauth.account.models import EmailAddress
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.urls import reverse
@@ -22,6 +23,7 @@ from courses.models import (
     LtiPlatform,
     LtiResourceLink,
     LtiScore,
+    Module,
 )
 from courses.services import record_results
 from courses.tests.factories import published_module
@@ -394,6 +396,20 @@ def test_a_score_the_platform_could_not_take_stays_pending_and_the_sweep_sends_i
         assert tasks.sweep_lti_scores.delay().get() == 1
     assert [body["scoreGiven"] for _path, body in platform.scores] == [70.0]
     assert LtiScore.objects.get().status == LtiScore.Status.SENT
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.sweep_lti_scores.delay().get() == 0  # run again: nothing left to send
+    assert len(platform.scores) == 1
+
+
+def test_an_unreachable_platform_key_set_is_a_temporary_error_page(client, platform, module):
+    platform.add_user("aiko", email="aiko@partner.example.edu")
+    platform.add_launch("open", custom={"jige_module": module.slug})
+    LtiPlatform.objects.filter(pk=platform.row.pk).update(jwks_url="http://127.0.0.1:9/jwks")  # nothing listens
+    before = counts()
+    response = launch(client, platform, user="aiko", hint="open", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 503
+    assert "could not reach your learning platform" in response.content.decode()
+    assert counts() == before
 
 
 def test_the_token_request_is_a_signed_client_assertion_the_platform_checks(platform, db):
@@ -493,3 +509,74 @@ def test_decoding_refuses_a_token_for_two_audiences_without_azp(platform, db):
             token, issuer=platform.issuer, client_id=platform.client_id, jwks_url=platform.url + "/jwks", nonce="n"
         )
     assert refused.value.code == "audience"
+
+
+def test_a_learner_who_completed_lands_in_the_alumni_group(client, platform, module, student):
+    Enrolment.objects.create(module=module, learner=student, status=Enrolment.Status.COMPLETED)
+    platform.add_user("stu", email=student.email)
+    platform.add_launch("open", custom={"jige_module": module.slug})
+    assert launch(client, platform, user="stu", hint="open")["Location"] == module.alumni_group.get_absolute_url()
+
+
+def test_a_platform_switched_off_cannot_start_a_launch(client, platform, module):
+    LtiPlatform.objects.filter(pk=platform.row.pk).update(is_active=False)
+    response = client.get(
+        reverse("courses:lti_login"), {"iss": platform.issuer, "login_hint": "x"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert "not registered with the portal" in response.content.decode()
+
+
+def test_deep_link_picker_holds_its_query_budget(client, platform, teacher, django_assert_max_num_queries):
+    platform.add_user("prof", email="prof@partner.example.edu", roles=[INSTRUCTOR])
+    platform.add_deep_linking("pick")
+    launch(client, platform, user="prof", hint="pick")
+    for count in (3, 30):
+        while Module.objects.published().count() < count:
+            published_module(owners=[teacher])
+        with django_assert_max_num_queries(10):
+            page = client.get(reverse("courses:lti_deep_link"))
+        assert page.content.decode().count('name="item"') >= count
+
+
+def test_end_to_end_over_http_with_the_portal_on_a_live_server(live_server, settings, platform, teacher):
+    """Browser, portal and platform each on their own loopback port; the platform reads the
+    portal's key set from its public URL, as a real LMS does."""
+    settings.SITE_URL = live_server.url
+    platform.tool_jwks_url = live_server.url + reverse("courses:lti_jwks")
+    module = published_module(owners=[teacher])
+    platform.add_user("prof", email="prof@partner.example.edu", roles=[INSTRUCTOR])
+    platform.add_deep_linking("pick")
+    platform.add_user("aiko", email="aiko@partner.example.edu")
+    browser = requests.Session()
+
+    def open_from_course(user, hint):
+        answer = browser.get(
+            live_server.url + reverse("courses:lti_login"),
+            params={"iss": platform.issuer, "login_hint": user, "lti_message_hint": hint, "target_link_uri": "x"},
+            timeout=30,
+        )
+        action, fields = parse_form(answer.text)
+        return browser.post(action, data=fields, timeout=30)
+
+    picker = open_from_course("prof", "pick")
+    assert picker.url == live_server.url + reverse("courses:lti_deep_link")
+    chosen = browser.post(
+        picker.url,
+        data={"item": f"module:{module.pk}", "csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+        headers={"Referer": picker.url},
+        timeout=30,
+    )
+    action, fields = parse_form(chosen.text.split("<main", 1)[-1])
+    assert browser.post(action, data=fields, timeout=30).status_code == 200
+    (item,) = platform.deep_link_responses[0]["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+
+    browser.cookies.clear()
+    platform.add_launch("placed", resource_link_id="placed", custom=item["custom"], lineitem="/lineitems/9")
+    group_page = open_from_course("aiko", "placed")
+    assert group_page.status_code == 200
+    assert group_page.url == live_server.url + module.group.get_absolute_url()
+
+    enrolment = Enrolment.objects.get(module=module, learner__email="aiko@partner.example.edu")
+    record_results(module=module, results=[(enrolment, Decimal(100), Decimal(91))], by=teacher)
+    assert [(path, body["scoreGiven"]) for path, body in platform.scores] == [("/lineitems/9", 91.0)]
