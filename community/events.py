@@ -64,6 +64,11 @@ SENTENCES = {
     "courses.enrolment.waitlist_closed": _("Closed a place on the waiting list when the module ended."),
     "courses.programme.declined": _("Declined an application to a programme."),
     "courses.programme.promoted": _("Accepted an application from a programme’s waiting list."),
+    "courses.lti.account_created": _("Created an account at a launch from a learning platform."),
+    "courses.lti.account_linked": _("Linked an account to its user on a learning platform."),
+    "courses.lti.launched": _("Opened the portal from a course on a learning platform."),
+    "courses.lti.deep_link_sent": _("Placed portal content in a course on a learning platform."),
+    "courses.lti.score_sent": _("Sent a module completion to a course’s grade column."),
 }
 
 

@@ -431,3 +431,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import lti_admin  # noqa: E402, F401 - registers the LTI models

@@ -704,3 +704,15 @@ def weekly_schedule(sessions, tz_name: str) -> list[dict]:
         rows.append({"session": session, "start": start, "end": end, "weekday": Weekday(start.weekday()).label})
     rows.sort(key=lambda r: (r["start"].weekday(), r["start"].time()))
     return rows
+
+
+from .lti_models import (  # noqa: E402, F401 - the LTI models, registered with the app
+    LtiAccount,
+    LtiDeployment,
+    LtiLaunch,
+    LtiLoginState,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiScore,
+    LtiToolKey,
+)

@@ -9,4 +9,8 @@ BEAT_SCHEDULE = {
         "task": "courses.tasks.close_ended_modules",
         "schedule": crontab(hour=1, minute=30),
     },
+    "courses.sweep_lti_scores": {
+        "task": "courses.tasks.sweep_lti_scores",
+        "schedule": 60.0,
+    },
 }

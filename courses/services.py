@@ -603,6 +603,9 @@ def complete_enrolment(*, enrolment: Enrolment, module: Module, by: User) -> Enr
     if module.alumni_group_id:
         community_services.add_member(group=module.alumni_group, user=enrolment.learner)
     record_event("courses.enrolment.completed", actor=by, module=module, subject=enrolment.learner)
+    from .lti_services import queue_completion_scores
+
+    queue_completion_scores(enrolment=enrolment)
     if module.achievement_id:
         request_award(enrolment=enrolment, module=module, by=by)
     return enrolment

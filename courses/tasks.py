@@ -37,3 +37,29 @@ def close_ended_modules() -> int:
     for pk in archiving:
         send_after_commit(archive_module_group, pk)
     return len(closing) + len(archiving)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=8)
+def send_lti_score(self, score_id: int) -> bool:
+    """Send a completion to the course's grade column (LTI Assignment and Grade Services).
+    Safe to repeat: a score already sent is not sent again. Retries with backoff while the
+    platform cannot be reached; the sweep picks up what is still pending after that."""
+    from .lti import LtiError
+    from .lti_services import send_score
+
+    try:
+        return send_score(score_id=score_id)
+    except LtiError as error:
+        if self.request.is_eager:  # in-process (no broker): leave it pending for the sweep
+            return False
+        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 3600)) from None
+
+
+@shared_task(acks_late=True)
+def sweep_lti_scores() -> int:
+    """Every minute: queue the completions still waiting to go back to a course (and drop
+    spent login states). Safe to repeat: each score task claims its row."""
+    from .lti_services import forget_old_login_states, requeue_pending_scores
+
+    forget_old_login_states()
+    return requeue_pending_scores()

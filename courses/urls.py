@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_programmes
+from . import views, views_lti, views_programmes
 
 app_name = "courses"
 
@@ -25,4 +25,8 @@ urlpatterns = [
     path("modules/<slug:slug>/enrol/", views.module_enrol, name="enrol"),
     path("modules/<slug:slug>/withdraw/", views.module_withdraw, name="withdraw"),
     path("modules/<slug:slug>/results/", views.module_results, name="results"),
+    path("lti/login/", views_lti.lti_login, name="lti_login"),
+    path("lti/launch/", views_lti.lti_launch, name="lti_launch"),
+    path("lti/jwks/", views_lti.lti_jwks, name="lti_jwks"),
+    path("lti/deep-link/", views_lti.lti_deep_link, name="lti_deep_link"),
 ]
