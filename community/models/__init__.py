@@ -11,6 +11,7 @@ from .content import (
     Reaction,
     Report,
 )
+from .federation import IdentityProvider
 from .groups import (
     AuditEvent,
     CommunityGroup,
@@ -45,6 +46,7 @@ __all__ = [
     "Conversation",
     "EmailMode",
     "GroupCategory",
+    "IdentityProvider",
     "Interest",
     "JoinRequest",
     "Membership",
