@@ -332,3 +332,36 @@ def test_oidc_provider_needs_issuer_and_client(db):
     with pytest.raises(ValidationError) as error:
         provider.full_clean()
     assert {"server_url", "client_id", "client_secret"} <= set(error.value.message_dict)
+
+
+def test_staff_configure_an_idp_in_the_admin_and_see_the_addresses_to_register(client, staff_member, kansai, faculty):
+    client.force_login(staff_member)
+    response = client.post(
+        reverse("admin:community_identityprovider_add"),
+        {
+            "organization": kansai.pk,
+            "protocol": "saml",
+            "slug": "kansai-u",
+            "is_active": "on",
+            "entity_id": "https://idp.kansai-u.ac.jp/idp/shibboleth",
+            "metadata_url": "https://metadata.example.org/gakunin-metadata.xml",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    provider = IdentityProvider.objects.get()
+    page = client.get(reverse("admin:community_identityprovider_change", args=[provider.pk])).content.decode()
+    assert "/accounts/saml/kansai-u/metadata/" in page and "/accounts/saml/kansai-u/acs/" in page
+    assert "SPメタデータ（エンティティID）" in page  # staff_member reads Japanese
+
+    # Missing metadata: a translated form error, nothing saved.
+    response = client.post(
+        reverse("admin:community_identityprovider_add"),
+        {"organization": kansai.pk, "protocol": "saml", "slug": "other", "entity_id": "https://idp.other"},
+    )
+    assert response.status_code == 200
+    assert "メタデータのURLを入力するか、メタデータXMLを貼り付けてください。" in response.content.decode()
+    assert IdentityProvider.objects.count() == 1
+
+    # Faculty do not configure sign-in.
+    client.force_login(faculty)
+    assert client.get(reverse("admin:community_identityprovider_changelist")).status_code == 403
