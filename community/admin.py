@@ -9,13 +9,16 @@
   staff see members' e-mail addresses (faculty find co-owners by name and university).
 """
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
@@ -27,6 +30,7 @@ from .models import (
     CommunityGroup,
     Event,
     GroupCategory,
+    IdentityProvider,
     Interest,
     JoinRequest,
     Membership,
@@ -618,3 +622,56 @@ class RSVPAdmin(AddressPrivacyMixin, GroupContentMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    """Staff connect a university's sign-in (GakuNin / eduGAIN / its own IdP, or OpenID Connect)."""
+
+    list_display = ["organization", "protocol", "slug", "entity_id_or_issuer", "is_active"]
+    list_filter = ["protocol", "is_active"]
+    search_fields = ["slug", "entity_id", "server_url", "organization__name_en", "organization__name_ja"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization"]
+    readonly_fields = ["service_provider_addresses"]
+    fieldsets = [
+        (None, {"fields": ["organization", "protocol", "slug", "is_active", "serves_other_organizations"]}),
+        (_("SAML 2.0"), {"fields": ["entity_id", "metadata_url", "metadata_xml"]}),
+        (_("OpenID Connect"), {"fields": ["server_url", "client_id", "client_secret"]}),
+        (
+            _("Attribute mapping"),
+            {
+                "fields": [
+                    "uid_attribute",
+                    "email_attribute",
+                    "name_attribute",
+                    "affiliation_attribute",
+                    "home_organization_attribute",
+                ],
+                "description": _("Names separated by spaces; the first one the IdP sends is used."),
+            },
+        ),
+        (_("For the IdP's administrators"), {"fields": ["service_provider_addresses"]}),
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "client_secret":
+            kwargs["widget"] = forms.PasswordInput(render_value=True, attrs={"autocomplete": "off"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("entity ID or issuer"))
+    def entity_id_or_issuer(self, obj):
+        return obj.entity_id or obj.server_url
+
+    @admin.display(description=_("service provider addresses"))
+    def service_provider_addresses(self, obj):
+        if obj is None or not obj.slug:
+            return _("Shown once the identity provider is saved.")
+        if obj.protocol == IdentityProvider.Protocol.SAML:
+            rows = [
+                (_("SP metadata (entity ID)"), reverse("saml_metadata", args=[obj.slug])),
+                (_("Assertion consumer service"), reverse("saml_acs", args=[obj.slug])),
+            ]
+        else:
+            rows = [(_("Redirect URI"), reverse("openid_connect_callback", kwargs={"provider_id": obj.slug}))]
+        return format_html_join(
+            "", "<p>{}: <code>{}{}</code></p>", ((label, settings.SITE_URL, path) for label, path in rows)
+        )

@@ -35,6 +35,8 @@ SENTENCES = {
     "community.conversation.started": _("Started a conversation."),
     "community.member.blocked": _("Blocked a member."),
     "community.member.unblocked": _("Unblocked a member."),
+    "community.member.federated_sign_up": _("Signed up with a university account."),
+    "community.member.federated_connect": _("Connected a university account to an existing account."),
     "community.report.created": _("Reported content to the moderators."),
     "community.moderation.hidden": _("Hid reported content."),
     "community.moderation.hidden:post": _("Hid a post in %(group)s."),

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.saml",
+    "allauth.socialaccount.providers.openid_connect",
     "community",
     "credentials",
     "courses",
@@ -175,6 +178,19 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+
+# Sign-in with a home university's account (SAML 2.0 / OpenID Connect, community/federation.py):
+# identity providers are configured per organization in the admin, not here.
+SOCIALACCOUNT_ADAPTER = "community.federation.SocialAccountAdapter"
+# A first sign-in creates the member at once when the IdP gave an address no account has.
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# An address the university vouches for (one of its own e-mail domains) signs in to the account
+# that has it and connects the university account; allauth then wipes the password of an account
+# whose address was never verified, so whoever registered it first cannot get in any more.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
+from community import federation
 from community import media as community_media
 from community import views as community_views
 
@@ -19,6 +20,12 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("", community_views.home, name="home"),
     path("i18n/setlang/", community_views.set_language, name="set_language"),
+    # allauth's OpenID Connect callback, verifying the ID token's signature always (community/federation.py).
+    path(
+        "accounts/oidc/<str:provider_id>/login/callback/",
+        federation.oidc_callback,
+        name="openid_connect_callback",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("community/", include("community.urls")),

@@ -12,6 +12,7 @@ from .content import (
     Report,
 )
 from .events import RSVP, CalendarToken, Event
+from .federation import IdentityProvider
 from .groups import (
     AuditEvent,
     CommunityGroup,
@@ -49,6 +50,7 @@ __all__ = [
     "EmailMode",
     "Event",
     "GroupCategory",
+    "IdentityProvider",
     "Interest",
     "JoinRequest",
     "Membership",

@@ -60,7 +60,14 @@ class OrganizationQuerySet(models.QuerySet):
     def for_email_address(self, email: str) -> "Organization | None":
         """The active university whose e-mail domains hold the address's domain or one it is a
         subdomain of (mail.kansai-u.ac.jp matches kansai-u.ac.jp); the most specific one wins."""
-        domain = email.rpartition("@")[2].strip().lower().rstrip(".")
+        return self.for_domain(email.rpartition("@")[2])
+
+    def for_domain(self, domain: str) -> "Organization | None":
+        """The active university that lists this domain, or a parent of it, among its e-mail domains
+        (a schacHomeOrganization such as kansai-u.ac.jp, or an address's domain)."""
+        domain = domain.strip().lower().rstrip(".")
+        if not domain:
+            return None
         best, best_length = None, 0
         for organization in self.universities().filter(is_active=True).exclude(email_domains=""):
             for listed in organization.email_domain_list:
