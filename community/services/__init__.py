@@ -56,6 +56,7 @@ from .messaging import (
     unblock_user,
 )
 from .notifications import (
+    add_to_digests,
     mark_notifications_read,
     notify,
     notify_group_members,
@@ -67,6 +68,7 @@ from .notifications import (
 __all__ = [
     "MAX_EMAIL_ATTEMPTS",
     "add_comment",
+    "add_to_digests",
     "add_member",
     "announce_post_to_members",
     "answer_invitation",
