@@ -50,6 +50,7 @@ SENTENCES = {
     "community.post.deleted": _("Deleted a post in %(group)s."),
     "community.comment.created": _("Commented in %(group)s."),
     "community.comment.deleted": _("Deleted a comment in %(group)s."),
+    "community.members.imported": _("Imported a partner university’s list of members and invited the new ones."),
     # courses (recorded in courses.AuditEntry; community depends on no other app, so only the words live here)
     "courses.module.closed": _("Closed a module that has ended and moved its learners to the alumni group."),
     "courses.module.group_archived": _("Archived the community group of a module that has ended."),

@@ -49,3 +49,15 @@ def announce_post(post_id: int) -> int:
 def sweep_announcements() -> int:
     """Queue the announcement of posts that have none (broker was down, worker died)."""
     return services.requeue_unannounced_posts()
+
+
+@shared_task(acks_late=True)
+def send_import_invitations(batch_id: int) -> int:
+    """E-mail the invitations of an imported cohort; safe to repeat (rows are claimed and marked sent)."""
+    return services.send_import_invitations(batch_id=batch_id)
+
+
+@shared_task(acks_late=True)
+def sweep_import_invitations() -> int:
+    """Queue imported cohorts whose invitations are still pending (broker was down, worker died)."""
+    return services.requeue_import_invitations()

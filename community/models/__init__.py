@@ -20,6 +20,7 @@ from .groups import (
     Membership,
     NotificationLevel,
 )
+from .imports import ImportBatch, ImportedMember
 from .notifications import Notification, NotificationSettings
 from .people import (
     TIME_ZONE_CHOICES,
@@ -45,6 +46,8 @@ __all__ = [
     "Conversation",
     "EmailMode",
     "GroupCategory",
+    "ImportBatch",
+    "ImportedMember",
     "Interest",
     "JoinRequest",
     "Membership",

@@ -3,6 +3,14 @@
 `community.services.<name>` is the import path for every service, whichever module holds it.
 """
 
+from .cohorts import (
+    NothingToChange,
+    confirm_member_import,
+    invitation_progress,
+    requeue_import_invitations,
+    send_import_invitations,
+    upload_member_list,
+)
 from .core import (
     MAX_EMAIL_ATTEMPTS,
     assign_role,
@@ -66,6 +74,12 @@ from .notifications import (
 )
 
 __all__ = [
+    "NothingToChange",
+    "confirm_member_import",
+    "invitation_progress",
+    "requeue_import_invitations",
+    "send_import_invitations",
+    "upload_member_list",
     "MAX_EMAIL_ATTEMPTS",
     "add_comment",
     "add_to_digests",
