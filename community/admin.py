@@ -31,6 +31,7 @@ from .models import (
     Event,
     GroupCategory,
     IdentityProvider,
+    ImportBatch,
     Interest,
     JoinRequest,
     Membership,
@@ -356,6 +357,28 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Imports are made on the staff page (preview, then confirm); the admin lists them and links there."""
+
+    list_display = ["name", "status", "created_count", "updated_count", "unchanged_count", "created_at", "open_page"]
+    list_filter = ["status"]
+    search_fields = ["name", "filename"]
+    list_select_related = ["created_by"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields if f.name != "rows"]
+    exclude = ["rows"]
+
+    @admin.display(description=_("Staff page"))
+    def open_page(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Open"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 # --- J-CC community ---------------------------------------------------------------------
 
 
@@ -622,6 +645,8 @@ class RSVPAdmin(AddressPrivacyMixin, GroupContentMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
 @admin.register(IdentityProvider)
 class IdentityProviderAdmin(admin.ModelAdmin):
     """Staff connect a university's sign-in (GakuNin / eduGAIN / its own IdP, or OpenID Connect)."""

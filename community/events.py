@@ -59,6 +59,7 @@ SENTENCES = {
     "community.event.promoted": _("Moved a member up from the waiting list of an event in %(group)s."),
     "community.calendar.token_regenerated": _("Made a new calendar feed address; the old one no longer works."),
     "community.calendar.token_revoked": _("Turned off their calendar feed address."),
+    "community.members.imported": _("Imported a partner university’s list of members and invited the new ones."),
     # courses (recorded in courses.AuditEntry; community depends on no other app, so only the words live here)
     "courses.module.closed": _("Closed a module that has ended and moved its learners to the alumni group."),
     "courses.module.group_archived": _("Archived the community group of a module that has ended."),

@@ -56,6 +56,7 @@ class ProfileForm(forms.ModelForm):
             "year_of_study",
             "field_of_study",
             "specialization",
+            "programme",
             "interests",
             "bio",
             "arrival_date",
@@ -75,6 +76,22 @@ class ProfileForm(forms.ModelForm):
         self.fields["home_campus"].queryset = campuses
         self.fields["host_campus"].queryset = campuses.filter(organization__is_lead=True)
         self.fields["interests"].queryset = Interest.objects.all()
+
+
+class MemberImportForm(forms.Form):
+    name = forms.CharField(
+        label=_("Cohort name"),
+        max_length=120,
+        help_text=_("For example “University of Melbourne, spring 2027”. Staff see it in the list of imports."),
+    )
+    file = forms.FileField(
+        label=_("List of members"),
+        help_text=_(
+            "A CSV file (UTF-8 or Shift_JIS) or an Excel workbook (.xlsx) of at most 5 MB, with the columns "
+            "name, email, home_university, programme, arrival, departure and language (en or ja)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
 
 
 # --- J-CC community ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ BEAT_SCHEDULE = {
     # credentials/schedule.py). A swept row is claimed by its task, so it is done once.
     "community.sweep_outgoing_email": {"task": "community.tasks.sweep_outgoing_email", "schedule": 20.0},
     "community.sweep_announcements": {"task": "community.tasks.sweep_announcements", "schedule": 20.0},
+    "community.sweep_import_invitations": {"task": "community.tasks.sweep_import_invitations", "schedule": 60.0},
     "community.sync_automatic_groups": {
         "task": "community.tasks.sync_automatic_groups",
         "schedule": crontab(hour=3, minute=15),

@@ -56,3 +56,15 @@ def send_event_reminders() -> int:
     """Every few minutes: remind members going to an event that starts soon; safe to repeat
     (each reminder is claimed once)."""
     return services.send_event_reminders()
+
+
+@shared_task(acks_late=True)
+def send_import_invitations(batch_id: int) -> int:
+    """E-mail the invitations of an imported cohort; safe to repeat (rows are claimed and marked sent)."""
+    return services.send_import_invitations(batch_id=batch_id)
+
+
+@shared_task(acks_late=True)
+def sweep_import_invitations() -> int:
+    """Queue imported cohorts whose invitations are still pending (broker was down, worker died)."""
+    return services.requeue_import_invitations()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import events, groups, messaging
+from .views import cohorts, events, groups, messaging
 
 app_name = "community"
 
@@ -59,6 +59,12 @@ urlpatterns = [
     path("notifications/", messaging.notification_list, name="notification_list"),
     path("notifications/read/", messaging.notification_read, name="notification_read"),
     path("notifications/settings/", messaging.notification_settings, name="notification_settings"),
+    path("imports/", cohorts.import_list, name="import_list"),
+    path("imports/new/", cohorts.import_upload, name="import_upload"),
+    path("imports/<int:pk>/", cohorts.import_detail, name="import_detail"),
+    path("imports/<int:pk>/confirm/", cohorts.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/progress/", cohorts.import_progress, name="import_progress"),
+    path("imports/<int:pk>/report.csv", cohorts.import_report, name="import_report"),
     path("moderation/", messaging.moderation_queue, name="moderation_queue"),
     path("moderation/<int:pk>/", messaging.moderation_decide, name="moderation_decide"),
 ]

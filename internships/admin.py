@@ -16,6 +16,7 @@ from .models import (
     HostCompany,
     OutcomeSurvey,
     Posting,
+    SavedSearch,
     WorkEligibility,
 )
 
@@ -197,3 +198,12 @@ class OutcomeSurveyAdmin(admin.ModelAdmin):
     list_select_related = ["application__student", "application__posting"]
     search_fields = ["application__student__display_name", "employer"]
     readonly_fields = ["application", "wave", "sent_at"]
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "created_at", "last_checked_at"]
+    search_fields = ["name", "user__display_name"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at", "last_checked_at"]

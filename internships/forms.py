@@ -63,6 +63,41 @@ class PostingFilterForm(forms.Form):
             queryset = queryset.filter(Q(jlpt_level__gte=data["jlpt"]) | Q(jlpt_level=""))
         return queryset
 
+    def saved_filters(self) -> dict:
+        """The non-empty cleaned values, as a saved search keeps them."""
+        if not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    @classmethod
+    def describe(cls, filters: dict) -> list[tuple[str, str]]:
+        """(label, value) of each saved filter in the current language, in the form's order."""
+        form = cls()
+        described = []
+        for name, field in form.fields.items():
+            value = filters.get(name)
+            if not value:
+                continue
+            if isinstance(field, forms.ChoiceField):
+                value = dict(field.choices).get(value, value)
+            described.append((str(field.label), str(value)))
+        return described
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the search"),
+        max_length=100,
+        help_text=_("For example “Remote internships in IT”. New postings that match are sent in your daily digest."),
+    )
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Give the search a name."))
+        return name
+
 
 class ApplicationForm(forms.ModelForm):
     class Meta:

@@ -312,6 +312,8 @@ class Posting(models.Model):
         help_text=_("Why staff sent the posting back; the company sees it until it submits the posting again."),
     )
     search_text = models.TextField(editable=False, default="")
+    # When staff last published it: saved searches alert about postings published after they were saved.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -814,3 +816,52 @@ class OutcomeSurvey(models.Model):
 
     def get_absolute_url(self):
         return reverse("internships:survey", args=[self.token])
+
+
+class SavedSearch(models.Model):
+    """A student's filters of the internship list; new matching postings go into their daily digest."""
+
+    MAX_PER_MEMBER = 30
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches", verbose_name=_("member")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The cleaned, non-empty values of PostingFilterForm, e.g. {"mode": "remote", "q": "data"}.
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+    last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return self.results_url
+
+    @property
+    def results_url(self) -> str:
+        from django.utils.http import urlencode
+
+        query = urlencode(self.filters)
+        return reverse("internships:index") + (f"?{query}" if query else "")
+
+
+class SavedSearchMatch(models.Model):
+    """A posting already sent to a saved search's member: each is sent once (the unique constraint)."""
+
+    search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="matches")
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved search match")
+        verbose_name_plural = _("saved search matches")
+        constraints = [models.UniqueConstraint(fields=["search", "posting"], name="saved_search_posting_once")]
+
+    def __str__(self):
+        return f"{self.search} – {self.posting}"

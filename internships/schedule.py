@@ -1,4 +1,4 @@
-"""Periodic tasks of the internships app (read by jige_portal/celery.py). Both are safe to repeat."""
+"""Periodic tasks of the internships app (read by jige_portal/celery.py). All are safe to repeat."""
 
 BEAT_SCHEDULE = {
     "internships.send_evaluation_reminders": {
@@ -6,4 +6,5 @@ BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "internships.send_outcome_surveys": {"task": "internships.tasks.send_outcome_surveys", "schedule": 3600.0},
+    "internships.alert_saved_searches": {"task": "internships.tasks.alert_saved_searches", "schedule": 3600.0},
 }

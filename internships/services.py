@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community import pagecache
 from community.models import Role, User
-from community.services import notify, send_templated_email
+from community.services import add_to_digests, notify, send_templated_email
 from credentials.models import issuing_organizations
 from credentials.services import award_achievement
 
@@ -23,6 +23,8 @@ from .models import (
     InvalidTransition,
     OutcomeSurvey,
     Posting,
+    SavedSearch,
+    SavedSearchMatch,
     TransitionBlocked,
     WorkEligibility,
     add_months,
@@ -187,7 +189,8 @@ def publish_posting(*, posting: Posting, by: User) -> Posting:
     posting.status = Posting.Status.PUBLISHED
     posting.reviewed_by = by
     posting.review_note = ""
-    posting.save(update_fields=["status", "reviewed_by", "review_note", "updated_at"])
+    posting.published_at = timezone.now()
+    posting.save(update_fields=["status", "reviewed_by", "review_note", "published_at", "updated_at"])
     return posting
 
 
@@ -387,3 +390,70 @@ def answer_outcome_survey(
     survey.responded_at = timezone.now()
     survey.save(update_fields=["has_job_offer", "works_in_host_prefecture", "employer", "responded_at"])
     return survey
+
+
+# --- saved searches ---------------------------------------------------------------------------
+SAVED_SEARCH_ALERT = _("New internship for your saved search “%(search)s”: %(posting)s")
+
+
+@transaction.atomic
+def save_search(*, user: User, name: str, filters: dict) -> SavedSearch:
+    """Keep a student's filters of the internship list under a name. Raises PermissionDenied,
+    ValidationError (too many saved searches)."""
+    if not user.has_role(Role.STUDENT):
+        raise PermissionDenied
+    # The member's row serialises two saves at once, so the limit holds.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if SavedSearch.objects.filter(user=user).count() >= SavedSearch.MAX_PER_MEMBER:
+        raise ValidationError(
+            _("You can keep at most %(limit)s saved searches. Delete one first."),
+            code="limit",
+            params={"limit": SavedSearch.MAX_PER_MEMBER},
+        )
+    return SavedSearch.objects.create(user=user, name=name.strip(), filters=filters)
+
+
+@transaction.atomic
+def delete_search(*, search: SavedSearch, user: User) -> None:
+    """Delete one of the member's saved searches. Raises PermissionDenied for someone else's."""
+    if search.user_id != user.pk:
+        raise PermissionDenied
+    search.delete()
+
+
+def alert_saved_searches(*, now=None) -> int:
+    """Put postings published since a search was saved, and not yet sent for it, into the
+    member's next daily digest in their language. Safe to repeat: the search's row is locked
+    and each (search, posting) is recorded once. Returns the number of notifications."""
+    from .forms import PostingFilterForm
+
+    now = now or timezone.now()
+    total = 0
+    for search_id in SavedSearch.objects.filter(user__is_active=True).values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            # Two runs at once: the second waits here and then finds the matches recorded.
+            search = SavedSearch.objects.select_for_update(of=("self",)).select_related("user").get(pk=search_id)
+            form = PostingFilterForm(search.filters)
+            candidates = Posting.objects.open().filter(published_at__gte=search.created_at, published_at__lte=now)
+            new = list(
+                form.filter(candidates)
+                .exclude(pk__in=SavedSearchMatch.objects.filter(search=search).values("posting_id"))
+                .order_by("published_at", "pk")
+            )
+            SavedSearch.objects.filter(pk=search.pk).update(last_checked_at=now)
+            if not new:
+                continue
+            SavedSearchMatch.objects.bulk_create([SavedSearchMatch(search=search, posting=p) for p in new])
+            total += add_to_digests(
+                event="internships.saved_search.matched",
+                items=[
+                    {
+                        "recipient": search.user,
+                        "message": SAVED_SEARCH_ALERT,
+                        "params": {"search": search.name, "posting": posting},
+                        "url": posting.get_absolute_url(),
+                    }
+                    for posting in new
+                ],
+            )
+    return total

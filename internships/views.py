@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +24,7 @@ from .forms import (
     OutcomeSurveyForm,
     PostingFilterForm,
     PostingForm,
+    SavedSearchForm,
     TransitionForm,
     WorkEligibilityForm,
 )
@@ -34,6 +35,7 @@ from .models import (
     InvalidTransition,
     OutcomeSurvey,
     Posting,
+    SavedSearch,
     TransitionForbidden,
     WorkEligibility,
     eligibility_problems,
@@ -143,6 +145,70 @@ def apply(request, pk):
     else:
         form = ApplicationForm()
     return render(request, "internships/application_form.html", {"form": form, "posting": posting})
+
+
+def student_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_role(Role.STUDENT):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@student_required
+def saved_search_create(request):
+    """Name the current filters of the internship list (carried in the query string) and keep them."""
+    query = request.POST.get("query", "") if request.method == "POST" else request.GET.urlencode()
+    filter_form = PostingFilterForm(QueryDict(query))
+    filters = filter_form.saved_filters()
+    if request.method == "POST":
+        form = SavedSearchForm(request.POST)
+        if not filter_form.is_valid():
+            form.add_error(None, _("These filters are not valid any more. Search again, then save the search."))
+        elif form.is_valid():
+            try:
+                search = services.save_search(user=request.user, name=form.cleaned_data["name"], filters=filters)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Search “%(name)s” saved: new internships that match will be in your daily digest.")
+                    % {"name": search.name},
+                )
+                return redirect("internships:saved_searches")
+    else:
+        form = SavedSearchForm(initial={"query": query})
+    return render(
+        request,
+        "internships/savedsearch_form.html",
+        {"form": form, "filters": PostingFilterForm.describe(filters), "query": query},
+    )
+
+
+@student_required
+def saved_searches(request):
+    searches = SavedSearch.objects.filter(user=request.user).order_by("-created_at", "-pk")
+    page = _page(request, searches)
+    rows = [(search, PostingFilterForm.describe(search.filters)) for search in page]
+    return render(request, "internships/savedsearch_list.html", {"page": page, "rows": rows})
+
+
+@student_required
+def saved_search_delete(request, pk):
+    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    if request.method == "POST":
+        services.delete_search(search=search, user=request.user)
+        messages.success(request, _("Search “%(name)s” deleted.") % {"name": search.name})
+        return redirect("internships:saved_searches")
+    return render(
+        request,
+        "internships/savedsearch_confirm_delete.html",
+        {"search": search, "filters": PostingFilterForm.describe(search.filters)},
+    )
 
 
 @login_required

@@ -22,6 +22,7 @@ from .groups import (
     Membership,
     NotificationLevel,
 )
+from .imports import ImportBatch, ImportedMember
 from .notifications import Notification, NotificationSettings
 from .people import (
     TIME_ZONE_CHOICES,
@@ -51,6 +52,8 @@ __all__ = [
     "Event",
     "GroupCategory",
     "IdentityProvider",
+    "ImportBatch",
+    "ImportedMember",
     "Interest",
     "JoinRequest",
     "Membership",

@@ -298,6 +298,14 @@ class Profile(models.Model):
         Interest, blank=True, related_name="profiles", verbose_name=_("activities and hobbies")
     )
     bio = models.TextField(_("short bio"), max_length=2000, blank=True)
+    programme = models.CharField(
+        _("exchange programme"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "The exchange or study-abroad programme the member takes part in, as the home university names it."
+        ),
+    )
     arrival_date = models.DateField(_("planned arrival in Japan"), null=True, blank=True)
     departure_date = models.DateField(_("planned departure from Japan"), null=True, blank=True)
     host_campus = models.ForeignKey(

@@ -3,6 +3,14 @@
 `community.services.<name>` is the import path for every service, whichever module holds it.
 """
 
+from .cohorts import (
+    NothingToChange,
+    confirm_member_import,
+    invitation_progress,
+    requeue_import_invitations,
+    send_import_invitations,
+    upload_member_list,
+)
 from .core import (
     MAX_EMAIL_ATTEMPTS,
     assign_role,
@@ -67,6 +75,7 @@ from .messaging import (
     unblock_user,
 )
 from .notifications import (
+    add_to_digests,
     mark_notifications_read,
     notify,
     notify_group_members,
@@ -85,8 +94,15 @@ __all__ = [
     "revoke_feed_token",
     "send_event_reminders",
     "update_event",
+    "NothingToChange",
+    "confirm_member_import",
+    "invitation_progress",
+    "requeue_import_invitations",
+    "send_import_invitations",
+    "upload_member_list",
     "MAX_EMAIL_ATTEMPTS",
     "add_comment",
+    "add_to_digests",
     "add_member",
     "announce_post_to_members",
     "answer_invitation",

@@ -184,6 +184,38 @@ def update_group_notification_settings(*, membership: Membership, level: str, em
     return membership
 
 
+def add_to_digests(*, items: list[dict], event: str) -> int:
+    """Store notifications that go out in their recipients' next daily digest, whatever their
+    e-mail setting (a member asked for them, e.g. with a saved search); muted members get none.
+    `items`: dicts of recipient, message, params and url. One query for the settings, one insert."""
+    if not items:
+        return 0
+    muted = set(
+        NotificationSettings.objects.filter(
+            user_id__in={item["recipient"].pk for item in items}, level=NotificationLevel.MUTE
+        ).values_list("user_id", flat=True)
+    )
+    notifications = []
+    for item in items:
+        recipient = item["recipient"]
+        if recipient.pk in muted or not recipient.is_active:
+            continue
+        with translation.override(recipient.language):
+            notifications.append(
+                Notification.build(
+                    message=item["message"],
+                    params=item.get("params"),
+                    recipient=recipient,
+                    event=event,
+                    url=item.get("url", "")[:300],
+                    email=Notification.Email.DIGEST,
+                )
+            )
+    Notification.objects.bulk_create(notifications)
+    forget_badges(*{n.recipient_id for n in notifications})
+    return len(notifications)
+
+
 def _local_now(user: User, now: datetime) -> datetime:
     try:
         return now.astimezone(zoneinfo.ZoneInfo(user.time_zone))

@@ -52,6 +52,7 @@ class PostingFactory(factory.django.DjangoModelFactory):
     positions = 2
     application_deadline = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=20))
     status = Posting.Status.PUBLISHED
+    published_at = factory.LazyAttribute(lambda o: timezone.now() if o.status == Posting.Status.PUBLISHED else None)
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
