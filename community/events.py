@@ -57,6 +57,14 @@ SENTENCES = {
     "courses.enrolment.waitlist_closed": _("Closed a place on the waiting list when the module ended."),
     "courses.programme.declined": _("Declined an application to a programme."),
     "courses.programme.promoted": _("Accepted an application from a programme’s waiting list."),
+    # internships (recorded in the community audit log by internships.registration)
+    "internships.company.registered": _("Registered a company as a host of internships."),
+    "internships.company.approved": _("Approved a company’s registration as a host of internships."),
+    "internships.company.declined": _("Declined a company’s registration as a host of internships."),
+    "internships.company.invitation_sent": _("Invited a colleague to a company’s account."),
+    "internships.company.invitation_accepted": _("Joined a company’s account through an invitation."),
+    "internships.testimonial.consent_given": _("Allowed a testimonial to be shown on a company’s public page."),
+    "internships.testimonial.consent_withdrawn": _("Withdrew consent to show a testimonial on a company’s page."),
 }
 
 
