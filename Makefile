@@ -40,6 +40,7 @@ run: venv messages .env
 	@echo "  Demo sign-ins (password: $(DEMO_PASSWORD)):"
 	@echo "    student@demo.jige.example   faculty@demo.jige.example"
 	@echo "    staff@demo.jige.example     company@demo.jige.example"
+	@echo "    consortium@demo.jige.example"
 	@echo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -72,6 +72,14 @@ SENTENCES = {
     "courses.lti.launched": _("Opened the portal from a course on a learning platform."),
     "courses.lti.deep_link_sent": _("Placed portal content in a course on a learning platform."),
     "courses.lti.score_sent": _("Sent a module completion to a course’s grade column."),
+    # internships (recorded in the community audit log by internships.registration)
+    "internships.company.registered": _("Registered a company as a host of internships."),
+    "internships.company.approved": _("Approved a company’s registration as a host of internships."),
+    "internships.company.declined": _("Declined a company’s registration as a host of internships."),
+    "internships.company.invitation_sent": _("Invited a colleague to a company’s account."),
+    "internships.company.invitation_accepted": _("Joined a company’s account through an invitation."),
+    "internships.testimonial.consent_given": _("Allowed a testimonial to be shown on a company’s public page."),
+    "internships.testimonial.consent_withdrawn": _("Withdrew consent to show a testimonial on a company’s page."),
 }
 
 

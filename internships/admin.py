@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -11,31 +12,83 @@ from . import services
 from .models import (
     Application,
     ApplicationEvent,
+    CompanyInvitation,
     Evaluation,
     EvaluationReminder,
     HostCompany,
     OutcomeSurvey,
     Posting,
+    Programme,
     SavedSearch,
+    Testimonial,
     WorkEligibility,
 )
 
 
 @admin.register(HostCompany)
 class HostCompanyAdmin(admin.ModelAdmin):
-    list_display = ["organization", "status", "approved_by", "approved_at"]
-    list_filter = ["status", "organization__prefecture"]
+    list_display = ["organization", "status", "industry", "size", "registered_by", "approved_by", "approved_at"]
+    list_filter = ["status", "industry", "size", "organization__prefecture"]
     search_fields = ["organization__name_en", "organization__name_ja"]
-    list_select_related = ["organization", "approved_by"]
+    list_select_related = ["organization", "approved_by", "registered_by"]
     autocomplete_fields = ["organization"]
-    readonly_fields = ["approved_by", "approved_at"]
+    readonly_fields = ["approved_by", "approved_at", "registered_by", "decided_at"]
     actions = ["approve"]
 
     @admin.action(description=_("Approve the selected companies"), permissions=["change"])
     def approve(self, request, queryset):
-        for company in queryset:
-            services.approve_host_company(company=company, by=request.user)
-        self.message_user(request, _("Approved: %(count)s.") % {"count": queryset.count()}, messages.SUCCESS)
+        approved = 0
+        for company in queryset.select_related("organization"):
+            try:
+                services.approve_host_company(company=company, by=request.user)
+            except ValidationError as error:  # reported to the staff member, the others go on
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                approved += 1
+        self.message_user(request, _("Approved: %(count)s.") % {"count": approved}, messages.SUCCESS)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "prefecture", "organizer"]
+    list_filter = ["prefecture"]
+    search_fields = ["name_en", "name_ja"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    autocomplete_fields = ["organizer"]
+
+
+@admin.register(Testimonial)
+class TestimonialAdmin(admin.ModelAdmin):
+    """Read-only: only the intern writes the text and gives or withdraws consent."""
+
+    list_display = ["application", "consent", "consented_at", "updated_at"]
+    list_filter = ["consent"]
+    list_select_related = ["application__student", "application__posting"]
+    fields = ["application", "text", "language", "consent", "consented_at", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CompanyInvitation)
+class CompanyInvitationAdmin(admin.ModelAdmin):
+    """Read-only, and without the token: the link is for the invited person alone."""
+
+    list_display = ["email", "company", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_select_related = ["company__organization", "invited_by"]
+    search_fields = ["email", "company__organization__name_en", "company__organization__name_ja"]
+    fields = ["company", "email", "language", "invited_by", "created_at", "expires_at", "accepted_at", "accepted_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Posting)
@@ -50,10 +103,10 @@ class PostingAdmin(TabbedTranslationAdmin):
         "status",
         "application_deadline",
     ]
-    list_filter = ["status", "mode", "prefecture", "is_paid", "field", "jlpt_level"]
+    list_filter = ["status", "mode", "prefecture", "is_paid", "field", "jlpt_level", "programme"]
     search_fields = ["title_en", "title_ja", "company__organization__name_en", "company__organization__name_ja"]
     list_select_related = ["company__organization"]
-    autocomplete_fields = ["company"]
+    autocomplete_fields = ["company", "programme"]
     readonly_fields = ["reviewed_by"]
     actions = ["publish"]
 

@@ -27,11 +27,20 @@ def _posting_pages(row) -> list[str]:
 
 
 def register():
-    from .models import Application, ApplicationEvent, Evaluation, HostCompany, OutcomeSurvey, Posting, WorkEligibility
+    from .models import (
+        Application,
+        ApplicationEvent,
+        Evaluation,
+        HostCompany,
+        OutcomeSurvey,
+        Posting,
+        Testimonial,
+        WorkEligibility,
+    )
 
     track(HostCompany, lambda row: [POSTINGS])
     track(Posting, _posting_pages)
     track(Application, lambda row: [application(row.pk), member(row.student_id)])
-    for model in (ApplicationEvent, Evaluation, OutcomeSurvey):
+    for model in (ApplicationEvent, Evaluation, OutcomeSurvey, Testimonial):
         track(model, lambda row: [application(row.application_id)])
     track(WorkEligibility, lambda row: [eligibility(row.student_id), member(row.student_id)])

@@ -14,8 +14,8 @@ from django.utils import timezone
 from community.models import Organization, Role, User
 from community.services import assign_role
 
-from . import services
-from .models import Application, Evaluation, HostCompany, Posting, WorkEligibility
+from . import registration, services
+from .models import Application, Evaluation, HostCompany, Posting, Programme, Testimonial, WorkEligibility
 from .pdf import minimal_pdf
 
 COMPANIES = [
@@ -304,6 +304,17 @@ def seed(context: dict) -> None:
                 companies[slug].organization,
             )
 
+    glp, _ = Programme.objects.update_or_create(
+        slug="gunma-glocal-leadership",
+        defaults={
+            "name_en": "Gunma Glocal Leadership Program",
+            "name_ja": "群馬グローカル・リーダーシップ・プログラム",
+            "description_en": "Project-type internships with companies of Gunma, run by the prefecture's consortium.",
+            "description_ja": "群馬県のコンソーシアムが運営する、県内企業との課題解決型インターンシップです。",
+            "prefecture": "10",
+        },
+    )
+
     from credentials.models import Achievement
 
     achievement = Achievement.objects.filter(type=Achievement.Type.INTERNSHIP).first()
@@ -351,6 +362,7 @@ def seed(context: dict) -> None:
                 "status": Posting.Status.IN_REVIEW if index == 11 else Posting.Status.PUBLISHED,
                 "reviewed_by": staff,
                 "achievement": achievement,
+                "programme": glp if prefecture == "10" else None,
             },
         )
         postings.append(posting)
@@ -406,6 +418,49 @@ def seed(context: dict) -> None:
             application = services.change_application_status(
                 application=application, status=status, by=actor, comment="Demo data"
             )
+
+    _seed_company_pages(students["nurul@demo.jige.example"], glp)
+
+
+def _seed_company_pages(intern, programme) -> None:
+    """A testimonial the intern agreed to show, a company that registered itself and waits for staff,
+    and a consortium member of Gunma who reads the prefecture's outcomes."""
+    completed = Application.objects.filter(student=intern, status=S.COMPLETED).first()
+    if completed and not Testimonial.objects.filter(application=completed).exists():
+        registration.save_testimonial(
+            application=completed,
+            by=intern,
+            text="My supervisors took time to explain everything, in Japanese and in English. "
+            "上司が日本語と英語で丁寧に説明してくれました。",
+            consent=True,
+        )
+    if not Organization.objects.filter(slug="haruna-craft-brewery").exists():
+        owner = _user("owner@haruna-brewery.demo.jige.example", "Haruna Aoki", "ja", Role.GUEST, None)
+        registration.register_company(
+            contact=owner,
+            name_en="Haruna Craft Brewery",
+            name_ja="榛名クラフトブルワリー",
+            prefecture="10",
+            website="https://haruna-brewery.example",
+            description_en="A small brewery at the foot of Mount Haruna that exports to Asia.",
+            description_ja="榛名山のふもとにある、アジアへ輸出する小さな醸造所です。",
+            industry="manufacturing",
+            size="10-49",
+            work_languages=["ja", "en"],
+        )
+    government, _ = Organization.objects.update_or_create(
+        slug="gunma-prefecture",
+        defaults={
+            "kind": Organization.Kind.LOCAL_GOVERNMENT,
+            "country": "JP",
+            "prefecture": "10",
+            "name_en": "Gunma Prefectural Government",
+            "name_ja": "群馬県庁",
+        },
+    )
+    if programme.organizer_id is None:
+        Programme.objects.filter(pk=programme.pk).update(organizer=government)
+    _user("consortium@demo.jige.example", "Gunma Consortium Office", "ja", Role.CONSORTIUM, government)
 
 
 def _user(email, name, language, role, organization):

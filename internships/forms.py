@@ -1,11 +1,24 @@
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.choices import FieldOfStudy, Prefecture
+from community.choices import FieldOfStudy, Language, Prefecture
+from community.images import ImageUploadField
 from community.widgets import ListSelect
 
-from .models import Application, Evaluation, OutcomeSurvey, Posting, WorkEligibility
+from .models import (
+    Application,
+    CompanySize,
+    Evaluation,
+    HostCompany,
+    Industry,
+    OutcomeSurvey,
+    Posting,
+    Programme,
+    WorkEligibility,
+    WorkLanguage,
+)
 from .pdf import MAX_CV_BYTES, validate_pdf
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -184,6 +197,7 @@ class PostingForm(forms.ModelForm):
             "skills",
             "positions",
             "application_deadline",
+            "programme",
         ]
         widgets = {"start_earliest": DATE, "start_latest": DATE, "application_deadline": DATE}
 
@@ -207,3 +221,128 @@ class OutcomeSurveyForm(forms.ModelForm):
     class Meta:
         model = OutcomeSurvey
         fields = ["has_job_offer", "works_in_host_prefecture", "employer"]
+
+
+class CompanyRegistrationForm(forms.Form):
+    """What a company tells about itself when it registers (the contact's account is allauth's form)."""
+
+    name_en = forms.CharField(label=_("Company name (English)"), max_length=200)
+    name_ja = forms.CharField(label=_("Company name (Japanese)"), max_length=200, required=False)
+    prefecture = forms.ChoiceField(label=_("Prefecture"), choices=[("", "—")] + Prefecture.choices)
+    industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—")] + Industry.choices)
+    size = forms.ChoiceField(label=_("Size"), choices=[("", "—")] + CompanySize.choices)
+    work_languages = forms.MultipleChoiceField(
+        label=_("Languages spoken at work"), choices=WorkLanguage.choices, widget=forms.CheckboxSelectMultiple
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    description_en = forms.CharField(
+        label=_("About the company (English)"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 3000}),
+    )
+    description_ja = forms.CharField(
+        label=_("About the company (Japanese)"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 3000}),
+    )
+    logo = ImageUploadField(
+        label=_("Logo"),
+        required=False,
+        max_bytes=2 * 1024 * 1024,
+        max_side=512,
+        help_text=_("PNG, JPEG, WebP or GIF, at most 2 MB."),
+    )
+
+    @classmethod
+    def initial_for(cls, company: HostCompany) -> dict:
+        organization = company.organization
+        names = ["name_en", "name_ja", "prefecture", "website", "description_en", "description_ja"]
+        initial = {name: getattr(organization, name) for name in names}
+        initial.update(industry=company.industry, size=company.size, work_languages=company.work_language_list)
+        return initial
+
+
+class DeclineCompanyForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the company reads it)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Your colleague's e-mail address"))
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=Language.choices)
+
+
+class InvitationSignupForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=80)
+    password1 = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        from community.models import User
+
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            try:
+                validate_password(first, User(email=self.email, display_name=data.get("display_name", "")))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class TestimonialForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your words about the internship"),
+        max_length=1500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 1500}),
+    )
+    consent = forms.BooleanField(
+        label=_("Show my words and my display name on the company's public page"),
+        required=False,
+        help_text=_("You can withdraw this at any time; the text is then no longer shown."),
+    )
+
+
+class OutcomeFilterForm(forms.Form):
+    """Filters of the outcomes dashboard; a consortium member's prefecture is fixed by the view."""
+
+    WAVES = [("", _("Latest answer")), ("6", _("6 months after")), ("12", _("12 months after"))]
+
+    prefecture = forms.ChoiceField(
+        label=_("Prefecture"), required=False, widget=ListSelect, choices=[("", _("Any"))] + Prefecture.choices
+    )
+    company = forms.TypedChoiceField(label=_("Host company"), required=False, coerce=int, empty_value=None)
+    cohort = forms.TypedChoiceField(label=_("Cohort (start year)"), required=False, coerce=int, empty_value=None)
+    programme = forms.TypedChoiceField(label=_("Programme"), required=False, coerce=int, empty_value=None)
+    wave = forms.TypedChoiceField(label=_("Survey wave"), required=False, choices=WAVES, coerce=int, empty_value=None)
+
+    def __init__(self, *args, prefecture: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        companies = HostCompany.objects.filter(postings__applications__isnull=False)
+        if prefecture:
+            companies = companies.filter(postings__prefecture=prefecture)
+            del self.fields["prefecture"]
+        rows = companies.values_list("pk", "organization__name").distinct().order_by("organization__name")
+        self.fields["company"].choices = [("", _("Any"))] + list(rows)
+        self.fields["company"].widget = ListSelect(choices=self.fields["company"].choices)
+        years = range(timezone.localdate().year - 8, timezone.localdate().year + 2)
+        self.fields["cohort"].choices = [("", _("Any"))] + [(year, str(year)) for year in reversed(years)]
+        self.fields["programme"].choices = [("", _("Any"))] + list(
+            Programme.objects.values_list("pk", "name").order_by("name")
+        )

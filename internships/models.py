@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community import events
-from community.choices import FieldOfStudy, Prefecture
+from community.choices import FieldOfStudy, Language, Prefecture
 from community.models import Organization, Role
 from community.search import apply_search, search_text
 
@@ -151,6 +152,47 @@ class HostCompanyQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=HostCompany.Status.APPROVED, organization__is_active=True)
 
+    def awaiting_review(self):
+        return self.filter(status=HostCompany.Status.PENDING)
+
+
+class Industry(models.TextChoices):
+    """Broad sectors, after the Japan Standard Industrial Classification's divisions."""
+
+    AGRICULTURE = "agriculture", _("Agriculture, forestry and fisheries")
+    CONSTRUCTION = "construction", _("Construction")
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    ENERGY = "energy", _("Electricity, gas and water")
+    ICT = "ict", _("Information and communications")
+    TRANSPORT = "transport", _("Transport and logistics")
+    TRADE = "trade", _("Wholesale and retail trade")
+    FINANCE = "finance", _("Finance and insurance")
+    REAL_ESTATE = "real_estate", _("Real estate")
+    RESEARCH = "research", _("Research, professional and technical services")
+    HOSPITALITY = "hospitality", _("Hotels, restaurants and tourism")
+    EDUCATION = "education", _("Education and learning support")
+    HEALTH = "health", _("Medical, health care and welfare")
+    PUBLIC = "public", _("Public administration and non-profit bodies")
+    OTHER = "other", _("Other services")
+
+
+class CompanySize(models.TextChoices):
+    MICRO = "1-9", _("1–9 employees")
+    SMALL = "10-49", _("10–49 employees")
+    MEDIUM = "50-299", _("50–299 employees")
+    LARGE = "300-999", _("300–999 employees")
+    VERY_LARGE = "1000+", _("1,000 employees or more")
+
+
+class WorkLanguage(models.TextChoices):
+    JAPANESE = "ja", _("Japanese")
+    ENGLISH = "en", _("English")
+    CHINESE = "zh", _("Chinese")
+    KOREAN = "ko", _("Korean")
+    VIETNAMESE = "vi", _("Vietnamese")
+    PORTUGUESE = "pt", _("Portuguese")
+    OTHER = "other", _("Other languages")
+
 
 class HostCompany(models.Model):
     """A company (an Organization of kind company) that staff have reviewed before it may post."""
@@ -158,6 +200,7 @@ class HostCompany(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for review")
         APPROVED = "approved", _("Approved")
+        DECLINED = "declined", pgettext_lazy("a company registration", "Declined")
         SUSPENDED = "suspended", _("Suspended")
 
     organization = models.OneToOneField(
@@ -177,6 +220,30 @@ class HostCompany(models.Model):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, blank=True)
+    size = models.CharField(_("size"), max_length=10, choices=CompanySize.choices, blank=True)
+    work_languages = models.CharField(
+        _("languages spoken at work"),
+        max_length=100,
+        blank=True,
+        help_text=_("Codes separated by commas, e.g. ja,en."),
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registered_companies",
+        verbose_name=_("registered by"),
+        help_text=_("The contact who registered the company on the portal; empty when staff added it."),
+    )
+    decline_reason = models.TextField(
+        _("reason for declining"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Why staff declined the registration; the contact reads it."),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = HostCompanyQuerySet.as_manager()
@@ -188,6 +255,9 @@ class HostCompany(models.Model):
 
     def __str__(self):
         return str(self.organization)
+
+    def get_absolute_url(self):
+        return reverse("internships:company_profile", args=[self.organization.slug])
 
     def clean(self):
         if self.organization_id and self.organization.kind != Organization.Kind.COMPANY:
@@ -207,6 +277,39 @@ class HostCompany(models.Model):
 
     def contacts(self):
         return self.organization.members.filter(is_active=True, groups__name=Role.COMPANY_CONTACT.value)
+
+    @property
+    def work_language_list(self) -> list[str]:
+        return [code for code in self.work_languages.split(",") if code in WorkLanguage.values]
+
+    def get_work_languages_display(self) -> str:
+        return ", ".join(str(WorkLanguage(code).label) for code in self.work_language_list)
+
+
+class Programme(models.Model):
+    """A programme that postings belong to, e.g. a prefecture's project-type internship programme."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    prefecture = models.CharField(_("prefecture"), max_length=2, choices=Prefecture.choices, blank=True)
+    organizer = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="internship_programmes",
+        verbose_name=_("organizer"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("internship programme")
+        verbose_name_plural = _("internship programmes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 class PostingQuerySet(models.QuerySet):
@@ -295,6 +398,14 @@ class Posting(models.Model):
         blank=True,
         related_name="postings",
         verbose_name=_("credential awarded on completion"),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="postings",
+        verbose_name=_("programme"),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     reviewed_by = models.ForeignKey(
@@ -865,3 +976,79 @@ class SavedSearchMatch(models.Model):
 
     def __str__(self):
         return f"{self.search} – {self.posting}"
+
+
+class Testimonial(models.Model):
+    """A past intern's words about their host company, shown on its public page only while they consent."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="testimonial", verbose_name=_("internship")
+    )
+    text = models.TextField(_("testimonial"), max_length=1500)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default="en")
+    consent = models.BooleanField(
+        _("shown on the company's public page"),
+        default=False,
+        help_text=_("Only the intern sets this, and may withdraw it at any time."),
+    )
+    consented_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("testimonial")
+        verbose_name_plural = _("testimonials")
+        ordering = ["-consented_at", "-pk"]
+
+    def __str__(self):
+        return str(self.application)
+
+
+class CompanyInvitationQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class CompanyInvitation(models.Model):
+    """A contact invites a colleague by e-mail; the link makes them a contact of the same company."""
+
+    VALID_DAYS = 14
+
+    company = models.ForeignKey(
+        HostCompany, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("host company")
+    )
+    email = models.EmailField(_("e-mail address"))
+    language = models.CharField(_("language of the e-mail"), max_length=5, choices=Language.choices, default="en")
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = CompanyInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("company invitation")
+        verbose_name_plural = _("company invitations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.email} → {self.company}"
+
+    def get_absolute_url(self):
+        return reverse("internships:invitation", args=[self.token])
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()

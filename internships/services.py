@@ -19,7 +19,6 @@ from .models import (
     Application,
     Evaluation,
     EvaluationReminder,
-    HostCompany,
     InvalidTransition,
     OutcomeSurvey,
     Posting,
@@ -29,6 +28,7 @@ from .models import (
     WorkEligibility,
     add_months,
 )
+from .registration import approve_host_company  # noqa: F401 - the admin and older callers use this path
 
 REMINDER_DAYS_BEFORE_DUE = 7
 
@@ -163,19 +163,6 @@ def record_work_eligibility(*, student: User, by: User, **fields) -> WorkEligibi
     eligibility.full_clean()
     eligibility.save()
     return eligibility
-
-
-@transaction.atomic
-def approve_host_company(*, company: HostCompany, by: User) -> HostCompany:
-    """Allow a company to post (staff only)."""
-    if not by.is_portal_staff:
-        raise PermissionDenied
-    HostCompany.objects.filter(pk=company.pk).update(
-        status=HostCompany.Status.APPROVED, approved_by=by, approved_at=timezone.now()
-    )
-    pagecache.bump(caching.POSTINGS)
-    company.refresh_from_db()
-    return company
 
 
 @transaction.atomic

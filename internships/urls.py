@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import company_views, views
 
 app_name = "internships"
 
@@ -24,6 +24,21 @@ urlpatterns = [
     path("staff/students/<int:user_pk>/eligibility/", views.eligibility_edit, name="eligibility_edit"),
     path("staff/outcomes/", views.outcomes_dashboard, name="outcomes"),
     path("staff/outcomes.csv", views.outcomes_csv, name="outcomes_csv"),
+    path("outcomes/summary.csv", views.outcomes_summary_csv, name="outcomes_summary_csv"),
+    path("companies/register/", company_views.register, name="company_register"),
+    path("companies/registration/", company_views.registration_status, name="company_registration"),
+    path("companies/<slug:slug>/", company_views.profile, name="company_profile"),
+    path("staff/companies/", company_views.staff_registrations, name="company_registrations"),
+    path("staff/companies/<int:pk>/approve/", company_views.staff_approve, name="company_approve"),
+    path("staff/companies/<int:pk>/decline/", company_views.staff_decline, name="company_decline"),
+    path("company/colleagues/", company_views.colleagues, name="company_colleagues"),
+    path(
+        "company/colleagues/invitations/<int:pk>/withdraw/",
+        company_views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("invitations/<uuid:token>/", company_views.invitation, name="invitation"),
+    path("applications/<int:pk>/testimonial/", company_views.testimonial, name="testimonial"),
     path("company/", views.company_home, name="company_home"),
     path("company/postings/new/", views.posting_create, name="posting_create"),
     path("company/postings/<int:pk>/edit/", views.posting_edit, name="posting_edit"),

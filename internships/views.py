@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from community import pagecache
 from community.caching import PORTAL
+from community.choices import Prefecture
 from community.models import Role, User
 
 from . import caching, outcomes, services
@@ -21,10 +22,12 @@ from .forms import (
     ApplicationForm,
     BulkApproveForm,
     EvaluationForm,
+    OutcomeFilterForm,
     OutcomeSurveyForm,
     PostingFilterForm,
     PostingForm,
     SavedSearchForm,
+    TestimonialForm,
     TransitionForm,
     WorkEligibilityForm,
 )
@@ -36,6 +39,7 @@ from .models import (
     OutcomeSurvey,
     Posting,
     SavedSearch,
+    Testimonial,
     TransitionForbidden,
     WorkEligibility,
     eligibility_problems,
@@ -246,12 +250,22 @@ def _application_page(request, application):
         "events": application.events.select_related("actor") if is_staff else None,
         "evaluations": evaluations,
         "evaluation_forms": _open_evaluations(application, actors, evaluations),
+        "testimonial_form": _testimonial_form(application, actors),
     }
     if is_staff:
         eligibility = WorkEligibility.objects.filter(student_id=application.student_id).first()
         context["eligibility"] = eligibility
         context["eligibility_problems"] = application.eligibility_problems()
     return render(request, "internships/application_detail.html", context)
+
+
+def _testimonial_form(application, actors):
+    """The intern of a completed internship may write about it for the company's public page."""
+    if Application.Actor.STUDENT not in actors or application.status != Application.Status.COMPLETED:
+        return None
+    testimonial = Testimonial.objects.filter(application=application).first()
+    initial = {"text": testimonial.text, "consent": testimonial.consent} if testimonial else {}
+    return TestimonialForm(initial=initial)
 
 
 def _open_evaluations(application, actors, evaluations):
@@ -440,9 +454,45 @@ def posting_return(request, pk):
     return redirect(posting)
 
 
-@staff_required
+def _outcome_filters(request) -> tuple[OutcomeFilterForm, outcomes.Filters, str]:
+    """The filters asked for; a consortium member's own prefecture whatever the request says."""
+    prefecture = outcomes.prefecture_of_viewer(request.user)
+    form = OutcomeFilterForm(request.GET or None, prefecture=prefecture)
+    data = form.cleaned_data if form.is_valid() else getattr(form, "cleaned_data", {})
+    filters = outcomes.Filters(
+        prefecture=prefecture or data.get("prefecture") or "",
+        company=data.get("company"),
+        cohort=data.get("cohort"),
+        programme=data.get("programme"),
+        wave=data.get("wave"),
+        suppress=bool(prefecture),
+    )
+    return form, filters, prefecture
+
+
+@login_required
 def outcomes_dashboard(request):
-    return render(request, "internships/outcomes.html", outcomes.dashboard())
+    form, filters, prefecture = _outcome_filters(request)
+    context = outcomes.dashboard(filters)
+    context.update(
+        form=form,
+        own_prefecture=Prefecture(prefecture).label if prefecture else "",
+        query=request.GET.urlencode(),
+    )
+    return render(request, "internships/outcomes.html", context)
+
+
+@login_required
+def outcomes_summary_csv(request):
+    _form, filters, _prefecture = _outcome_filters(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="internship-outcomes-summary.csv"'
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    for row in outcomes.summary_rows(filters):
+        writer.writerow([_spreadsheet_safe(cell) for cell in row])
+    return response
 
 
 @staff_required

@@ -34,6 +34,9 @@ class Role(models.TextChoices):
     # Signed up on their own with an address of no partner university: may browse and join open
     # groups until staff give them a role.
     GUEST = "guest", _("Guest")
+    # A member of a local government or a prefecture's consortium (home organization: a local
+    # government with its prefecture): sees the internship outcomes of that prefecture, in numbers only.
+    CONSORTIUM = "consortium", _("Local government / consortium")
 
 
 class Phase(models.TextChoices):

@@ -3,8 +3,9 @@
 import pytest
 
 from community import demo as community_demo
+from community.models import Role, User
 from internships import demo
-from internships.models import Application, ApplicationEvent, HostCompany, Posting
+from internships.models import Application, ApplicationEvent, HostCompany, Posting, Programme, Testimonial
 
 
 @pytest.mark.django_db
@@ -22,3 +23,8 @@ def test_demo_data_covers_every_state_and_is_idempotent():
     assert all(p.title_en and p.title_ja and p.description_ja for p in Posting.objects.all())
     demo_contact = context["users"]["company_contact"]
     assert Application.objects.for_company_contact(demo_contact).exists()
+    registered = HostCompany.objects.get(organization__slug="haruna-craft-brewery")
+    assert registered.status == HostCompany.Status.PENDING and registered.registered_by is not None
+    assert Programme.objects.get(slug="gunma-glocal-leadership").postings.exists()
+    assert Testimonial.objects.filter(consent=True).count() == 1
+    assert User.objects.get(email="consortium@demo.jige.example").has_role(Role.CONSORTIUM)
