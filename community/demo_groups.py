@@ -5,7 +5,7 @@ Idempotent: groups by slug, members by e-mail, posts by (group, author, text).
 
 from allauth.account.models import EmailAddress
 
-from . import services
+from . import demo_images, services
 from .models import Participant, Post, Role, User
 
 MEMBERS = [
@@ -216,6 +216,9 @@ def seed(context: dict, *, password: str) -> None:
             **fields,
         )
         groups[slug] = group
+    for slug in ("hiking-club", "tokyo-photo-walks", "volunteers-sendai", "cohort-2027"):
+        if not groups[slug].cover:
+            groups[slug].cover.save(f"{slug}.jpg", demo_images.scene(slug, size=(1200, 400)), save=True)
     groups["chiba-nishi-chiba"].is_automatic = True
     groups["chiba-nishi-chiba"].rule_host_campus = campuses["chiba-university"]
     groups["chiba-nishi-chiba"].save()

@@ -386,6 +386,13 @@ class ProgrammeAdmin(TabbedTranslationAdmin):
     autocomplete_fields = ["host_campus", "modules"]
     inlines = [ProgrammeApplicationInline]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Uploaded covers are decoded and re-encoded like every other image (community/images.py).
+        if db_field.name == "cover":
+            kwargs.pop("widget", None)
+            return ImageUploadField(label=db_field.verbose_name, required=False, max_side=1600)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(ProgrammeApplication)
 class ProgrammeApplicationAdmin(admin.ModelAdmin):

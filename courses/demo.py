@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from community import demo_images
 from community.models import User
 
 from . import services
@@ -273,6 +274,9 @@ def seed(context: dict) -> None:
             )
         if module.status == Module.Status.PUBLISHED:
             services.ensure_module_groups(module=module)
+        # A few modules carry a picture drawn by the portal; the others show generated initials.
+        if index < 6 and not module.cover:
+            module.cover.save(f"{slug}.jpg", demo_images.scene(slug), save=True)
         modules.append(module)
 
     classmates = _classmates(organizations)
@@ -418,6 +422,8 @@ def _programmes(context, modules, student) -> None:
             },
         )
         programme.modules.set(online)
+        if not programme.cover:
+            programme.cover.save(f"{slug}.jpg", demo_images.scene(slug), save=True)
     first = Programme.objects.get(slug="summer-chiba-urban-lab")
     ProgrammeApplication.objects.get_or_create(
         programme=first,

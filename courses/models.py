@@ -547,6 +547,7 @@ class Programme(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     summary = models.CharField(_("summary"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    cover = models.ImageField(_("cover image"), upload_to="courses/programmes/%Y/", blank=True)
     modules = models.ManyToManyField(
         Module, related_name="programmes", verbose_name=_("online phase (modules)"), blank=True
     )

@@ -18,6 +18,7 @@ admin.site.site_title = _("JIGE Portal")
 urlpatterns = [
     # Browsers (and the admin's pages) ask for /favicon.ico whatever the page links.
     path("favicon.ico", views.favicon),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("", community_views.home, name="home"),
     path("i18n/setlang/", community_views.set_language, name="set_language"),
     # allauth's OpenID Connect callback, verifying the ID token's signature always (community/federation.py).

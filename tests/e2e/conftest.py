@@ -89,3 +89,10 @@ def sign_in(page, email, password):
     page.locator("#id_password").fill(password)
     page.locator("form[action='/accounts/login/'] button[type=submit]").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def open_menu(page):
+    """On a phone the header's links sit behind its "Menu" button: open it (no-op when wide)."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()

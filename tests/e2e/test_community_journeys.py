@@ -7,7 +7,7 @@ import pytest
 from community import services
 from community.models import CommunityGroup, Membership, Message, Post
 from community.tests.factories import PASSWORD, CommunityGroupFactory, InterestFactory
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import open_menu, screenshot
 
 
 def sign_in(page, email):
@@ -36,9 +36,11 @@ def test_student_finds_a_hobby_group_in_japanese_joins_posts_and_messages_a_memb
 
     page = new_page(locale="ja-JP")
     sign_in(page, student.email)
+    open_menu(page)
     page.get_by_role("navigation", name="メイン").get_by_role("link", name="コミュニティ").click()
     page.get_by_role("heading", level=1, name="グループを探す").wait_for()
     page.get_by_label("検索").fill("東京")
+    page.locator(".finder summary").click()  # the filters sit behind "絞り込み" on a phone
     page.get_by_label("カテゴリー").select_option("hobby")
     page.get_by_role("button", name="検索").click()
     results = page.get_by_role("region", name=re.compile("件のグループが見つかりました"))

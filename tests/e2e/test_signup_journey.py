@@ -5,13 +5,14 @@ import re
 import pytest
 from django.core import mail
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import open_menu, screenshot
 
 
 @pytest.mark.django_db(transaction=True)
 def test_signup_confirm_and_switch_to_japanese(new_page):
     page = new_page()
     page.goto("/")
+    open_menu(page)
     page.get_by_role("link", name="Sign up").first.click()
     page.get_by_label("Email").fill("hana@example.org")
     page.get_by_label("Password:", exact=True).fill("a long and secret passphrase")
@@ -26,6 +27,7 @@ def test_signup_confirm_and_switch_to_japanese(new_page):
     page.wait_for_url("**/")
     assert page.get_by_text("Hana").first.is_visible()
 
+    open_menu(page)
     page.get_by_role("button", name="日本語").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "ja"
