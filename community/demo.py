@@ -230,7 +230,13 @@ def seed(*, password: str) -> dict:
     today = timezone.localdate()
     student.arrival_date = today + timedelta(days=60)
     student.departure_date = today + timedelta(days=240)
+    student.share_profile = True  # listed in the member directory, with everything shown
     student.save()
+    faculty = users[Role.FACULTY.value].profile
+    faculty.share_profile = True
+    faculty.other_script_name = "佐藤 健二"
+    faculty.show_stay = False
+    faculty.save()
     student.interests.set([interests["hiking"], interests["anime"], interests["language-exchange"]])
     context = {"organizations": organizations, "campuses": campuses, "interests": interests, "users": users}
     from . import demo_groups

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .images import ImageUploadField
@@ -51,6 +52,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = [
+            "other_script_name",
             "country",
             "home_campus",
             "year_of_study",
@@ -355,3 +357,98 @@ class RSVPForm(forms.Form):
             (RSVP.Answer.NO, RSVP.Answer.NO.label),
         ]
     )
+
+
+# --- search and the member directory ------------------------------------------------------
+
+
+def clean_search_query(value: str) -> str:
+    """Strip a query; one with fewer than two letters or characters gets a clear error."""
+    from .search import query_length
+    from .sitesearch import MIN_QUERY_LENGTH
+
+    value = " ".join(value.split())
+    if value and query_length(value) < MIN_QUERY_LENGTH:
+        raise forms.ValidationError(
+            _("Type at least %(count)d letters or characters, e.g. “AI” or “東京”."),
+            params={"count": MIN_QUERY_LENGTH},
+            code="too_short",
+        )
+    return value
+
+
+class SiteSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the portal"), required=False, max_length=100)
+    kind = forms.ChoiceField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        from .sitesearch import providers
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", ""), *((p.kind, p.label) for p in providers())]
+
+    def clean_q(self):
+        return clean_search_query(self.cleaned_data["q"])
+
+
+class PrivacyForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["share_profile", "show_organization", "show_campus", "show_field", "show_stay"]
+
+
+class DirectoryForm(forms.Form):
+    """Filters of the member directory; each applies only to members who show that part."""
+
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    organization = forms.ModelChoiceField(
+        label=_("University or organization"),
+        required=False,
+        queryset=Organization.objects.filter(is_active=True),
+        empty_label=_("All"),
+        widget=ListSelect,
+    )
+    campus = forms.ModelChoiceField(
+        label=_("Campus"),
+        required=False,
+        queryset=Campus.objects.filter(organization__is_active=True),
+        empty_label=_("All"),
+        widget=ListSelect,
+    )
+    field = forms.ChoiceField(label=_("Field of specialization"), required=False, widget=ListSelect)
+    phase = forms.ChoiceField(
+        label=_("Stay in Japan"), required=False, choices=[("", _("Any time")), *Phase.choices], widget=ListSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .choices import FieldOfStudy
+
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [("", _("All fields")), *FieldOfStudy.choices]
+        organization = self.fields["organization"]
+        organization.widget.choices = choices_from(organization.queryset, "name", organization.empty_label)
+        self.fields["campus"].widget.choices = campus_choices(self.fields["campus"])
+
+    def clean_q(self):
+        return clean_search_query(self.cleaned_data["q"])
+
+
+def campus_choices(field) -> list[tuple]:
+    """Each campus with its organization ("Kansai University – Senriyama"), in one query."""
+    language = (get_language() or "en")[:2]
+    rows = field.queryset.order_by(f"organization__name_{language}", f"name_{language}", "pk").values(
+        "pk", "name_en", "organization__name_en", f"name_{language}", f"organization__name_{language}"
+    )
+    return [
+        ("", field.empty_label),
+        *(
+            (
+                row["pk"],
+                "{} – {}".format(
+                    row[f"organization__name_{language}"] or row["organization__name_en"],
+                    row[f"name_{language}"] or row["name_en"],
+                ),
+            )
+            for row in rows
+        ),
+    ]

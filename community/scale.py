@@ -261,16 +261,19 @@ def seed(*, factor: float, rng: random.Random, progress: Progress) -> dict:
         profiles = []
         for n, user in enumerate(users):
             arrival = today + timedelta(days=rng.randint(-700, 300)) if n % 2 else None
-            profiles.append(
-                Profile(
-                    user=user,
-                    country=rng.choice(Country.values),
-                    year_of_study=rng.randint(1, 4),
-                    field_of_study=rng.choice(FieldOfStudy.values),
-                    arrival_date=arrival,
-                    departure_date=arrival + timedelta(days=rng.randint(90, 365)) if arrival else None,
-                )
+            profile = Profile(
+                user=user,
+                country=rng.choice(Country.values),
+                year_of_study=rng.randint(1, 4),
+                field_of_study=rng.choice(FieldOfStudy.values),
+                arrival_date=arrival,
+                departure_date=arrival + timedelta(days=rng.randint(90, 365)) if arrival else None,
+                # Two members in three share their profile; some of them hide their stay.
+                share_profile=n % 3 != 0,
+                show_stay=n % 5 != 0,
             )
+            profile.search_text = profile.build_search_text(user)
+            profiles.append(profile)
         bulk(Profile, profiles)
         # Verified addresses, as the demo users have: sign-in requires one (mandatory verification).
         bulk(EmailAddress, [EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users])
@@ -360,6 +363,7 @@ def seed_groups(context, *, factor, rng, progress):
     post_sizes = zipf_sizes(n_groups, n_posts, cap=None)
     bodies = [sentence(rng, language, rng.randint(8, 30)) for language in ("en", "ja") for _ in range(200)]
     rendered = {body: render_markdown(body) for body in bodies}
+    tokens = {body: search_text(body) for body in bodies}
     with progress.step("posts", sum(post_sizes)) as advance, explicit_timestamps(Post):
         rows = []
         for group, size in zip(groups, post_sizes, strict=True):
@@ -372,6 +376,7 @@ def seed_groups(context, *, factor, rng, progress):
                         author_id=rng.choice(authors),
                         body=body,
                         body_html=rendered[body],
+                        search_text=tokens[body],
                         created_at=now - timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60)),
                     )
                 )

@@ -93,6 +93,11 @@ def query_tokens(query: str) -> list[tuple[str, bool]]:
     return result[:MAX_QUERY_TOKENS]
 
 
+def query_length(query: str) -> int:
+    """How many letters, digits and CJK characters a query has (punctuation and spaces aside)."""
+    return sum(len(run) for _is_cjk, run in _runs(query))
+
+
 def apply_search(queryset: models.QuerySet, query: str, field: str = "search_text") -> models.QuerySet:
     """Filter `queryset` to rows whose `field` contains every token of `query`.
 

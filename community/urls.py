@@ -1,12 +1,14 @@
 from django.urls import path
 
 from . import views
-from .views import cohorts, events, groups, messaging
+from .views import cohorts, events, groups, messaging, search
 
 app_name = "community"
 
 urlpatterns = [
     path("", groups.group_list, name="group_list"),
+    path("search/", search.site_search, name="search"),
+    path("members/", search.member_directory, name="member_directory"),
     path("members/<int:pk>/", views.profile_detail, name="profile"),
     path("members/<int:user_id>/message/", messaging.conversation_start, name="conversation_start"),
     path("members/<int:user_id>/block/", messaging.member_block, name="member_block"),

@@ -572,6 +572,7 @@ class Programme(models.Model):
         verbose_name=_("credential awarded"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ProgrammeQuerySet.as_manager()
@@ -583,6 +584,21 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_tokens(
+            self.title_en,
+            self.title_ja,
+            self.summary_en,
+            self.summary_ja,
+            self.description_en,
+            self.description_ja,
+            self.city_en,
+            self.city_ja,
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("courses:programme_detail", args=[self.slug])

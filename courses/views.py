@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from community import pagecache
 from community.caching import PORTAL
+from community.search import apply_search
 from credentials.caching import ACHIEVEMENTS
 
 from . import caching, services
@@ -233,14 +234,16 @@ def _results_refused(request, module, refusal: PermissionDenied):
 
 
 def programme_list(request):
+    search = request.GET.get("q", "").strip()[:100]
     programmes = (
-        Programme.objects.published()
+        apply_search(Programme.objects.published(), search)
         .with_seats()
         .select_related("host_campus__organization")
         .prefetch_related(Prefetch("modules", queryset=Module.objects.published()))
         .order_by("stay_starts_on", "pk")
     )
-    return render(request, "courses/programme_list.html", {"page": _page(request, programmes)})
+    context = {"page": _page(request, programmes), "search": search, "query": _query_without_page(request)}
+    return render(request, "courses/programme_list.html", context)
 
 
 def _visible_programme(request, slug) -> Programme:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..markup import render_markdown
+from ..search import search_text
 from .groups import CommunityGroup
 
 MAX_TEXT_LENGTH = 10_000
@@ -20,6 +21,20 @@ class PostQuerySet(models.QuerySet):
     def for_feed(self):
         return self.visible().select_related("author", "group").order_by("-created_at", "-pk")
 
+    def readable_by(self, user):
+        """Posts not hidden by a moderator in groups whose content `user` may read: open public
+        groups, and every group they belong to (staff read all), as on the group pages."""
+        posts = self.visible()
+        if user.is_authenticated and user.is_portal_staff:
+            return posts
+        open_groups = CommunityGroup.objects.filter(
+            visibility=CommunityGroup.Visibility.PUBLIC, join_policy=CommunityGroup.JoinPolicy.OPEN
+        )
+        readable = Q(group__in=open_groups)
+        if user.is_authenticated:
+            readable |= Q(group__in=CommunityGroup.objects.of_member(user))
+        return posts.filter(readable)
+
 
 class Post(models.Model):
     group = models.ForeignKey(CommunityGroup, on_delete=models.CASCADE, related_name="posts")
@@ -31,6 +46,7 @@ class Post(models.Model):
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    search_text = models.TextField(editable=False, default="")
 
     objects = PostQuerySet.as_manager()
 
@@ -45,6 +61,9 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
+        self.search_text = search_text(self.body)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -12,12 +12,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..choices import Country, FieldOfStudy, Language, Prefecture
+from ..search import search_text
 
 EMAIL_DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
 
@@ -237,12 +238,18 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         adding = self._state.adding
+        update_fields = kwargs.get("update_fields")
         self.email = (self.email or "").lower()
         if not self.display_name:
             self.display_name = self.email.split("@")[0]
         super().save(*args, **kwargs)
         if adding:
             Profile.objects.get_or_create(user=self)
+        elif update_fields is None or "display_name" in update_fields:
+            # The member search finds people by name: keep the profile's tokens in step.
+            profile = Profile.objects.filter(pk=self.pk).first()
+            if profile is not None:
+                profile.refresh_search_text(user=self)
 
     def get_absolute_url(self):
         return reverse("community:profile", args=[self.pk])
@@ -282,6 +289,23 @@ def role_cache_key(user_id) -> str:
     return f"community:roles:{user_id}"
 
 
+class ProfileQuerySet(models.QuerySet):
+    def shared(self):
+        """Profiles whose members share them: listed in the member directory and found by search."""
+        return self.filter(share_profile=True, user__is_active=True)
+
+    def in_phase(self, phase: str, day: date):
+        """Profiles in a phase of their stay on `day`; only those that show their stay."""
+        stay = self.filter(show_stay=True, arrival_date__isnull=False)
+        if phase == Phase.BEFORE:
+            return stay.filter(arrival_date__gt=day)
+        if phase == Phase.AFTER:
+            return stay.filter(departure_date__lt=day)
+        return stay.filter(arrival_date__lte=day).filter(
+            models.Q(departure_date__isnull=True) | models.Q(departure_date__gte=day)
+        )
+
+
 class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="profile"
@@ -319,14 +343,69 @@ class Profile(models.Model):
         related_name="hosted_profiles",
         verbose_name=_("host campus in Japan"),
     )
+    other_script_name = models.CharField(
+        _("name in the other script"),
+        max_length=80,
+        blank=True,
+        help_text=_("Your name in Japanese or in Latin letters, e.g. 佐藤 花子 or Sato Hanako."),
+    )
+    # Privacy: nobody is listed until they choose to be; what a member hides is neither shown to
+    # other members nor usable to filter them out of the directory.
+    share_profile = models.BooleanField(
+        _("share my profile with members"),
+        default=False,
+        help_text=_("List me in the member directory and let members find me by search."),
+    )
+    show_organization = models.BooleanField(_("show my university or organization"), default=True)
+    show_campus = models.BooleanField(_("show my home and host campus"), default=True)
+    show_field = models.BooleanField(_("show my field of specialization"), default=True)
+    show_stay = models.BooleanField(_("show my stay in Japan"), default=True)
+    search_text = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("member profile")
         verbose_name_plural = _("member profiles")
+        indexes = [models.Index(fields=["share_profile"], name="community_profile_shared")]
 
     def __str__(self):
         return str(self.user)
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def build_search_text(self, user=None) -> str:
+        """The name in both scripts, and the field only when the member shows it."""
+        user = user or self.user
+        texts = [user.display_name, self.other_script_name]
+        if self.show_field:
+            texts.append(self.specialization)
+            if self.field_of_study:
+                for language in ("en", "ja"):
+                    with translation.override(language):
+                        texts.append(self.get_field_of_study_display())
+        return search_text(*texts)
+
+    def refresh_search_text(self, *, user=None):
+        tokens = self.build_search_text(user)
+        if tokens != self.search_text:
+            self.search_text = tokens
+            Profile.objects.filter(pk=self.pk).update(search_text=tokens)
+
+    def visible_facts_for(self, viewer) -> dict[str, bool]:
+        """Which parts of the profile `viewer` may see: all for the member and staff."""
+        everything = viewer.is_authenticated and (viewer.pk == self.pk or viewer.is_portal_staff)
+        return {
+            "organization": everything or self.show_organization,
+            "campus": everything or self.show_campus,
+            "field": everything or self.show_field,
+            "stay": everything or self.show_stay,
+        }
 
     def clean(self):
         if self.arrival_date and self.departure_date and self.departure_date < self.arrival_date:

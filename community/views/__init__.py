@@ -9,7 +9,7 @@ from django.views.i18n import set_language as django_set_language
 from .. import home as member_home
 from .. import pagecache, services
 from ..caching import PORTAL
-from ..forms import AccountForm, ProfileForm
+from ..forms import AccountForm, PrivacyForm, ProfileForm
 from ..markup import render_markdown
 from ..models import Block, Organization, Profile, User
 from ..services.roles import ask_for_role
@@ -58,7 +58,12 @@ def profile_detail(request, pk):
         pk=pk,
     )
     interests = member.profile.interests.all()
-    context = {"member": member, "interests": interests, "bio_html": render_markdown(member.profile.bio)}
+    context = {
+        "member": member,
+        "interests": interests,
+        "bio_html": render_markdown(member.profile.bio),
+        "shows": member.profile.visible_facts_for(request.user),
+    }
     if member != request.user:
         context["has_blocked"] = Block.objects.filter(blocker=request.user, blocked=member).exists()
     return render(request, "community/profile_detail.html", context)
@@ -71,10 +76,16 @@ def profile_edit(request):
     if request.method == "POST":
         account_form = AccountForm(request.POST, request.FILES, instance=user, prefix="account")
         profile_form = ProfileForm(request.POST, instance=profile, prefix="profile")
-        if account_form.is_valid() and profile_form.is_valid():
+        # Its own copy: a ModelForm cleans the whole model, and the dates' error belongs to the other form.
+        privacy_form = PrivacyForm(request.POST, instance=Profile(pk=profile.pk), prefix="privacy")
+        if account_form.is_valid() and profile_form.is_valid() and privacy_form.is_valid():
             with transaction.atomic():
                 account_form.save()
-                profile_form.save()
+                profile_form.save(commit=False)
+                for name, value in privacy_form.cleaned_data.items():
+                    setattr(profile, name, value)
+                profile.save()
+                profile_form.save_m2m()
                 services.queue_automatic_group_sync(user=user)
             messages.success(request, _("Your profile has been saved."))
             return redirect("community:profile", pk=user.pk)
@@ -82,7 +93,9 @@ def profile_edit(request):
     else:
         account_form = AccountForm(instance=user, prefix="account")
         profile_form = ProfileForm(instance=profile, prefix="profile")
-    return render(request, "community/profile_form.html", {"account_form": account_form, "profile_form": profile_form})
+        privacy_form = PrivacyForm(instance=profile, prefix="privacy")
+    context = {"account_form": account_form, "profile_form": profile_form, "privacy_form": privacy_form}
+    return render(request, "community/profile_form.html", context)
 
 
 def organization_list(request):
