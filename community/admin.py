@@ -20,10 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from .models import (
+    AccountDeletion,
     AuditEvent,
     Campus,
     Comment,
     CommunityGroup,
+    DataExport,
     GroupCategory,
     Interest,
     JoinRequest,
@@ -564,3 +566,38 @@ class NotificationAdmin(AddressPrivacyMixin, admin.ModelAdmin):
         # A notification quotes what happened in its recipient's groups, secret ones too.
         queryset = super().get_queryset(request)
         return queryset if sees_everything(request.user) else queryset.filter(recipient=request.user)
+
+
+# --- privacy: data archives and account deletions -------------------------------------------
+
+
+class PrivacyRequestAdmin(AddressPrivacyMixin, admin.ModelAdmin):
+    """Read-only: members make these requests themselves; staff see where they stand. The
+    archive's contents are the member's alone and are not offered here."""
+
+    search_fields = ["user__email", "user__display_name"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if sees_everything(request.user) else queryset.none()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataExport)
+class DataExportAdmin(PrivacyRequestAdmin):
+    list_display = ["user", "status", "progress", "size", "created_at", "finished_at", "expires_at"]
+    list_filter = ["status"]
+    exclude = ["file"]
+
+
+@admin.register(AccountDeletion)
+class AccountDeletionAdmin(PrivacyRequestAdmin):
+    list_display = ["user", "status", "keep_credentials", "requested_at", "erase_after", "erased_at"]
+    list_filter = ["status", "keep_credentials"]

@@ -50,6 +50,10 @@ SENTENCES = {
     "community.post.deleted": _("Deleted a post in %(group)s."),
     "community.comment.created": _("Commented in %(group)s."),
     "community.comment.deleted": _("Deleted a comment in %(group)s."),
+    "community.data_export.requested": _("Asked for an archive of their data."),
+    "community.account.deletion_requested": _("Asked for their account to be deleted."),
+    "community.account.deletion_cancelled": _("Cancelled the deletion of their account."),
+    "community.account.erased": _("Erased the personal data of a deleted account."),
     # courses (recorded in courses.AuditEntry; community depends on no other app, so only the words live here)
     "courses.module.closed": _("Closed a module that has ended and moved its learners to the alumni group."),
     "courses.module.group_archived": _("Archived the community group of a module that has ended."),

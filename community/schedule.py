@@ -16,5 +16,7 @@ BEAT_SCHEDULE = {
         "task": "community.tasks.send_notification_digests",
         "schedule": crontab(minute=5),
     },
+    "community.sweep_data_exports": {"task": "community.tasks.sweep_data_exports", "schedule": 60.0},
+    "community.erase_due_accounts": {"task": "community.tasks.erase_due_accounts", "schedule": crontab(minute=35)},
     "community.email_unread_messages": {"task": "community.tasks.email_unread_messages", "schedule": 120.0},
 }

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "community",
     "credentials",
     "courses",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: staff and issuers' key holders set up two-factor sign-in before anything else.
+    "community.middleware.RequireTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "jige_portal.urls"
@@ -175,6 +178,11 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) and recovery codes, for everyone;
+# required for staff and for those who issue credentials (community.middleware.RequireTwoFactorMiddleware).
+MFA_ADAPTER = "community.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
@@ -376,3 +384,12 @@ FORMAT_MODULE_PATH = "jige_portal.formats"
 
 # Days after a module closes before its community group becomes read-only (0: at once).
 COURSES_GROUP_ARCHIVE_DAYS = env.int("COURSES_GROUP_ARCHIVE_DAYS", default=30)
+
+# --- privacy: data archives and account deletion (community/privacy.py) ---
+# Days a member's data archive can be downloaded before it is deleted.
+DATA_EXPORT_DAYS = env.int("DATA_EXPORT_DAYS", default=7)
+# Days between a request to delete an account and its erasure; signing in meanwhile cancels it.
+ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", default=14)
+# Staff and those who issue credentials must set up two-factor sign-in before anything else.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+# --- end of privacy ---
