@@ -96,6 +96,13 @@ def _roles_after_flush(request):
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_where_tested(request, settings):
+    """The personas sign in with a password only; staff and faculty would otherwise be sent to set
+    up an authenticator app first. Tests of that rule are marked `two_factor`."""
+    settings.TWO_FACTOR_REQUIRED = request.node.get_closest_marker("two_factor") is not None
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

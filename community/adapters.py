@@ -7,14 +7,18 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_display
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 
 from . import services
 from .models import Role, User
+from .services import privacy as privacy_services
 from .services.roles import grant_role_for_verified_address
 
 
@@ -48,6 +52,13 @@ class AccountAdapter(DefaultAccountAdapter):
             services.assign_role(user=user, role=Role.GUEST)
         return user
 
+    def login(self, request, user):
+        super().login(request, user)
+        # Signing in during the grace period is the member's way back: the deletion is cancelled.
+        if privacy_services.cancel_account_deletion(user=user) is not None:
+            with translation.override(user.language):
+                messages.info(request, gettext("Welcome back: your account will not be deleted."))
+
     def confirm_email(self, request, email_address: EmailAddress) -> bool:
         confirmed = super().confirm_email(request, email_address)
         if confirmed:
@@ -77,3 +88,22 @@ class AccountAdapter(DefaultAccountAdapter):
         if name.endswith(".") and text.endswith(name + "."):
             text = text[:-1]
         return text
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def build_totp_svg(self, url: str) -> str:
+        # segno (already drawing the credentials' QR codes, pure Python) instead of qrcode.
+        import io
+
+        import segno
+
+        buffer = io.BytesIO()
+        segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
+        return buffer.getvalue().decode("utf-8")
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        from . import privacy
+
+        if authenticator.type == authenticator.Type.TOTP and privacy.requires_two_factor(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)

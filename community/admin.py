@@ -24,10 +24,12 @@ from modeltranslation.admin import TabbedTranslationAdmin
 
 from .models import (
     RSVP,
+    AccountDeletion,
     AuditEvent,
     Campus,
     Comment,
     CommunityGroup,
+    DataExport,
     Event,
     GroupCategory,
     IdentityProvider,
@@ -640,6 +642,22 @@ class RSVPAdmin(AddressPrivacyMixin, GroupContentMixin, admin.ModelAdmin):
     search_fields = ["user__email", "user__display_name", "event__title"]
     list_select_related = ["user", "event"]
 
+
+# --- privacy: data archives and account deletions -------------------------------------------
+
+
+class PrivacyRequestAdmin(AddressPrivacyMixin, admin.ModelAdmin):
+    """Read-only: members make these requests themselves; staff see where they stand. The
+    archive's contents are the member's alone and are not offered here."""
+
+    search_fields = ["user__email", "user__display_name"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if sees_everything(request.user) else queryset.none()
+
     def has_add_permission(self, request):
         return False
 
@@ -700,3 +718,16 @@ class IdentityProviderAdmin(admin.ModelAdmin):
         return format_html_join(
             "", "<p>{}: <code>{}{}</code></p>", ((label, settings.SITE_URL, path) for label, path in rows)
         )
+
+
+@admin.register(DataExport)
+class DataExportAdmin(PrivacyRequestAdmin):
+    list_display = ["user", "status", "progress", "size", "created_at", "finished_at", "expires_at"]
+    list_filter = ["status"]
+    exclude = ["file"]
+
+
+@admin.register(AccountDeletion)
+class AccountDeletionAdmin(PrivacyRequestAdmin):
+    list_display = ["user", "status", "keep_credentials", "requested_at", "erase_after", "erased_at"]
+    list_filter = ["status", "keep_credentials"]

@@ -60,6 +60,10 @@ SENTENCES = {
     "community.calendar.token_regenerated": _("Made a new calendar feed address; the old one no longer works."),
     "community.calendar.token_revoked": _("Turned off their calendar feed address."),
     "community.members.imported": _("Imported a partner university’s list of members and invited the new ones."),
+    "community.data_export.requested": _("Asked for an archive of their data."),
+    "community.account.deletion_requested": _("Asked for their account to be deleted."),
+    "community.account.deletion_cancelled": _("Cancelled the deletion of their account."),
+    "community.account.erased": _("Erased the personal data of a deleted account."),
     # courses (recorded in courses.AuditEntry; community depends on no other app, so only the words live here)
     "courses.module.closed": _("Closed a module that has ended and moved its learners to the alumni group."),
     "courses.module.group_archived": _("Archived the community group of a module that has ended."),

@@ -452,3 +452,40 @@ def campus_choices(field) -> list[tuple]:
             for row in rows
         ),
     ]
+
+
+class AccountDeletionForm(forms.Form):
+    """Deleting an account: typed confirmation, and what becomes of the member's credentials."""
+
+    KEEP, REVOKE = "keep", "revoke"
+
+    confirmation = forms.CharField(
+        label=_("Your e-mail address or password"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("Type it to confirm that you want to delete your account."),
+    )
+    credentials = forms.ChoiceField(
+        label=_("Your issued credentials"),
+        choices=[
+            (KEEP, _("Keep them valid: anyone you gave a credential file to can still verify it")),
+            (REVOKE, _("Revoke them: verifiers will see them as revoked")),
+        ],
+        initial=KEEP,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_confirmation(self):
+        from .services.privacy import check_deletion_confirmation
+
+        confirmation = self.cleaned_data["confirmation"]
+        check_deletion_confirmation(user=self.user, confirmation=confirmation)
+        return confirmation
+
+    @property
+    def keep_credentials(self) -> bool:
+        return self.cleaned_data["credentials"] == self.KEEP

@@ -59,6 +59,19 @@ def is_group_file(name: str) -> bool:
     return name.lstrip("/").split("/", 1)[0].lower() in group_folders()
 
 
+@functools.cache
+def protected_folders() -> frozenset[str]:
+    """Group files and members' data archives: never served under /media/, kept under the
+    bucket's private prefix."""
+    from .models.privacy import EXPORT_FOLDER
+
+    return group_folders() | {EXPORT_FOLDER}
+
+
+def is_protected_file(name: str) -> bool:
+    return name.lstrip("/").split("/", 1)[0].lower() in protected_folders()
+
+
 def group_file_url(name: str) -> str:
     return settings.MEDIA_URL + filepath_to_uri(name)
 
@@ -122,7 +135,12 @@ def group_file(request, path):
     if name is None or not is_group_file(name) or not may_read(request, name):
         raise Http404
     content_type, inline = _content_type(name)
-    filename = posixpath.basename(name)
+    return send_protected(name, content_type=content_type, inline=inline, filename=posixpath.basename(name))
+
+
+def send_protected(name: str, *, content_type: str, inline: bool, filename: str):
+    """The response that sends a protected file after the caller's own check: a signed bucket
+    link, an nginx internal redirect, or the bytes streamed by the portal."""
     storage = default_storage
     signed_url = getattr(storage, "signed_url", None)
     expire = getattr(settings, "MEDIA_PROTECTED_URL_EXPIRE", 60)
@@ -160,7 +178,7 @@ def serve_public(request, path):
     """Django's `serve` for the public rest of MEDIA_ROOT (read per request). `serve` normalizes
     the path itself (`./posts/…`, `//posts/…`, `avatars/../posts/…`), so group files are refused
     after the same normalization, not only by the URL pattern that sends them to `group_file`."""
-    if is_group_file(posixpath.normpath(path).lstrip("/")):
+    if is_protected_file(posixpath.normpath(path).lstrip("/")):
         raise Http404
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
@@ -179,7 +197,7 @@ class S3MediaStorage(S3Storage):
         super().__init__(**options)
 
     def _normalize_name(self, name):
-        if is_group_file(name):
+        if is_protected_file(name):
             try:
                 return safe_join(self.group_location, name)
             except ValueError:
@@ -193,7 +211,7 @@ class S3MediaStorage(S3Storage):
         return params
 
     def url(self, name, parameters=None, expire=None, http_method=None):
-        if is_group_file(name):
+        if is_protected_file(name):
             return group_file_url(name)
         return super().url(name, parameters=parameters, expire=expire, http_method=http_method)
 

@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django.conf import settings
+from django.shortcuts import redirect
 from django.utils import timezone, translation
 
 
@@ -64,3 +65,51 @@ class UserPreferencesMiddleware:
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+
+# Pages a member who must set up two-factor sign-in can still reach: allauth's own (sign-in and
+# out, e-mail verification and re-authentication, which activating an authenticator may ask
+# for, and the two-factor pages themselves) and the language switch.
+TWO_FACTOR_EXEMPT_PREFIXES = ("account_", "mfa_")
+TWO_FACTOR_EXEMPT_NAMES = {"set_language"}
+TWO_FACTOR_SESSION_KEY = "community.two_factor_ok"
+
+
+class RequireTwoFactorMiddleware:
+    """Send staff and those who issue credentials to set up an authenticator app before anything
+    else, the admin included. Once they have one the session remembers it (the adapter refuses
+    to remove the authenticator of someone who needs it), so later requests cost no query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "cache_only", False) or not getattr(settings, "TWO_FACTOR_REQUIRED", True):
+            return None
+        user = request.user
+        if not user.is_authenticated or request.session.get(TWO_FACTOR_SESSION_KEY) == user.pk:
+            return None
+        match = request.resolver_match
+        name = (match.url_name or "") if match else ""
+        if (match and not match.namespace and name.startswith(TWO_FACTOR_EXEMPT_PREFIXES)) or (
+            name in TWO_FACTOR_EXEMPT_NAMES
+        ):
+            return None
+        from . import privacy
+
+        if not privacy.requires_two_factor(user):
+            return None
+        if privacy.has_totp(user):
+            request.session[TWO_FACTOR_SESSION_KEY] = user.pk
+            return None
+        from django.contrib import messages
+        from django.utils.translation import gettext
+
+        messages.warning(
+            request,
+            gettext("Your role needs two-factor sign-in. Set up an authenticator app to continue."),
+        )
+        return redirect("mfa_activate_totp")

@@ -19,5 +19,7 @@ BEAT_SCHEDULE = {
     },
     # Every 10 minutes, so a reminder goes out at most that late; a reminder is sent once.
     "community.send_event_reminders": {"task": "community.tasks.send_event_reminders", "schedule": 600.0},
+    "community.sweep_data_exports": {"task": "community.tasks.sweep_data_exports", "schedule": 60.0},
+    "community.erase_due_accounts": {"task": "community.tasks.erase_due_accounts", "schedule": crontab(minute=35)},
     "community.email_unread_messages": {"task": "community.tasks.email_unread_messages", "schedule": 120.0},
 }

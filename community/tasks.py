@@ -68,3 +68,27 @@ def send_import_invitations(batch_id: int) -> int:
 def sweep_import_invitations() -> int:
     """Queue imported cohorts whose invitations are still pending (broker was down, worker died)."""
     return services.requeue_import_invitations()
+
+
+@shared_task(acks_late=True)
+def build_data_export(export_id: int) -> bool:
+    """Make a member's data archive; safe to repeat (only a pending export is claimed)."""
+    from .services import privacy
+
+    return privacy.build_data_export(export_id=export_id)
+
+
+@shared_task(acks_late=True)
+def sweep_data_exports() -> int:
+    """Queue data exports no worker has made, and delete expired archives."""
+    from .services import privacy
+
+    return privacy.sweep_data_exports()
+
+
+@shared_task(acks_late=True)
+def erase_due_accounts() -> int:
+    """Erase the accounts whose deletion grace period is over; safe to repeat."""
+    from .services import privacy
+
+    return privacy.erase_due_accounts()

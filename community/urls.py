@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import cohorts, events, groups, messaging, search
+from .views import cohorts, events, groups, messaging, privacy, search
 
 app_name = "community"
 
@@ -13,6 +13,14 @@ urlpatterns = [
     path("members/<int:user_id>/message/", messaging.conversation_start, name="conversation_start"),
     path("members/<int:user_id>/block/", messaging.member_block, name="member_block"),
     path("profile/", views.profile_edit, name="profile_edit"),
+    path("privacy/", privacy.privacy_index, name="privacy"),
+    path("privacy/exports/", privacy.data_export_create, name="data_export_create"),
+    path("privacy/exports/<int:pk>/", privacy.data_export_detail, name="data_export"),
+    path("privacy/exports/<int:pk>/progress.json", privacy.data_export_progress, name="data_export_progress"),
+    path("privacy/exports/<int:pk>/download/", privacy.data_export_download, name="data_export_download"),
+    path("privacy/delete/", privacy.account_delete, name="account_delete"),
+    path("privacy/delete/cancel/", privacy.account_delete_cancel, name="account_delete_cancel"),
+    path("privacy/delete/scheduled/", privacy.account_deletion_scheduled, name="account_deletion_scheduled"),
     path("organizations/", views.organization_list, name="organizations"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
     path("feed/", groups.feed, name="feed"),

@@ -364,6 +364,30 @@ def revoke_award(*, award: Award, revoked_by: User, reason: str) -> Award:
     return award
 
 
+@transaction.atomic
+def revoke_awards_of_departing_member(*, recipient: User, reason: str) -> int:
+    """Revoke every award of a member who deletes their account and asked for it: each signed
+    credential's bit is flipped and its status list re-signed, as for a revocation by staff. Safe
+    to repeat (revoked awards are left alone). Raises KeyEncryptionError when a list's key cannot
+    be unlocked; then nothing is revoked."""
+    awards = list(
+        Award.objects.select_for_update()
+        .filter(recipient=recipient)
+        .exclude(status=Award.Status.REVOKED)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for award in awards:
+        signing.set_revoked_bit(award=award)
+        award.status = Award.Status.REVOKED
+        award.revoked_at = now
+        award.revoked_by = None
+        award.revocation_reason = reason
+        award.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
+        record_award_event(award=award, event="credentials.award.revoked", note=reason)
+    return len(awards)
+
+
 EMAIL_VALIDATOR = EmailValidator()
 MAX_BATCH_ROWS = 5000
 

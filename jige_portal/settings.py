@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.saml",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "community",
     "credentials",
     "courses",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: staff and issuers' key holders set up two-factor sign-in before anything else.
+    "community.middleware.RequireTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "jige_portal.urls"
@@ -191,6 +194,10 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) and recovery codes, for everyone;
+# required for staff and for those who issue credentials (community.middleware.RequireTwoFactorMiddleware).
+MFA_ADAPTER = "community.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
@@ -394,3 +401,12 @@ FORMAT_MODULE_PATH = "jige_portal.formats"
 COURSES_GROUP_ARCHIVE_DAYS = env.int("COURSES_GROUP_ARCHIVE_DAYS", default=30)
 # How long before an event starts its members who are going get a reminder.
 EVENT_REMINDER_HOURS = env.int("EVENT_REMINDER_HOURS", default=24)
+
+# --- privacy: data archives and account deletion (community/privacy.py) ---
+# Days a member's data archive can be downloaded before it is deleted.
+DATA_EXPORT_DAYS = env.int("DATA_EXPORT_DAYS", default=7)
+# Days between a request to delete an account and its erasure; signing in meanwhile cancels it.
+ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", default=14)
+# Staff and those who issue credentials must set up two-factor sign-in before anything else.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+# --- end of privacy ---

@@ -36,8 +36,11 @@ from .people import (
     User,
     UserManager,
 )
+from .privacy import AccountDeletion, DataExport
 
 __all__ = [
+    "AccountDeletion",
+    "DataExport",
     "MAX_TEXT_LENGTH",
     "TIME_ZONE_CHOICES",
     "RSVP",

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.db.models.query_utils import DeferredAttribute
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -203,12 +204,39 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=email)
 
 
+FORMER_MEMBER = pgettext_lazy("an erased account", "Former member")
+
+
+class MemberNameDescriptor(DeferredAttribute):
+    """The display name, or "Former member" in the reader's language once the account is erased.
+
+    A name is shown in dozens of places (posts, comments, messages, receipts, e-mails rendered in
+    the recipient's language); answering here covers all of them, including those yet to be
+    written, where a template filter would have to be remembered in each.
+    """
+
+    def __get__(self, instance, cls=None):
+        value = super().__get__(instance, cls)
+        if instance is not None and instance.__dict__.get("erased_at") is not None:
+            return str(FORMER_MEMBER)
+        return value
+
+    def __set__(self, instance, value):
+        # A data descriptor: otherwise the value Django puts in the instance's __dict__ would
+        # shadow __get__.
+        instance.__dict__[self.field.attname] = value
+
+
+class MemberNameField(models.CharField):
+    descriptor_class = MemberNameDescriptor
+
+
 class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
-    display_name = models.CharField(_("display name"), max_length=80)
+    display_name = MemberNameField(_("display name"), max_length=80)
     language = models.CharField(_("preferred language"), max_length=5, choices=Language.choices, default="en")
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Tokyo")
     avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/%m/", blank=True)
@@ -220,6 +248,9 @@ class User(AbstractUser):
         related_name="members",
         verbose_name=_("home organization"),
     )
+    # Set when the account's personal data were erased (community.services.privacy); the row stays,
+    # so that what the member wrote stays in its threads, attributed to a former member.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -272,6 +303,10 @@ class User(AbstractUser):
             names = frozenset(self.groups.values_list("name", flat=True))
             cache.set(key, names, 3600)
         return names
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     def has_role(self, role: str) -> bool:
         return role in self.role_names
