@@ -45,8 +45,9 @@ class _LoopbackServer:
         return self
 
     def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        if self.thread.is_alive():
+            self.httpd.shutdown()
+            self.httpd.server_close()
 
     @staticmethod
     def reply(handler, status, body=b"", content_type="text/plain", headers=None):

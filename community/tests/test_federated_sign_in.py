@@ -11,6 +11,7 @@ import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -365,3 +366,17 @@ def test_staff_configure_an_idp_in_the_admin_and_see_the_addresses_to_register(c
     # Faculty do not configure sign-in.
     client.force_login(faculty)
     assert client.get(reverse("admin:community_identityprovider_changelist")).status_code == 403
+
+
+def test_unreachable_idps_get_a_translated_page_not_an_error(client, saml_idp, kansai_saml, oidc_provider, hub):
+    saml_idp.stop()
+    oidc_provider.stop()
+    cache.clear()  # the SP metadata page read the IdP's metadata; a later sign-in must fetch it again
+    for url in (
+        reverse("saml_login", args=["kansai-u"]),
+        reverse("openid_connect_login", kwargs={"provider_id": "consortium-hub"}),
+    ):
+        response = client.post(url, {"process": "login"}, HTTP_ACCEPT_LANGUAGE="ja")
+        assert response.status_code == 503
+        assert "大学のサインインサービスに接続できなかったため、サインインしていません。" in response.content.decode()
+    assert not User.objects.exists()
