@@ -75,6 +75,8 @@ def social_app(identity_provider: IdentityProvider) -> SocialApp:
             "server_url": identity_provider.server_url,
             "uid_field": identity_provider.attribute_names("uid")[0],
         }
+        if identity_provider.scopes.split():
+            settings["scope"] = identity_provider.scopes.split()
         app = SocialApp(
             provider="openid_connect",
             provider_id=identity_provider.slug,

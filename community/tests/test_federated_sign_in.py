@@ -273,6 +273,7 @@ def hub(db, oidc_provider):
         server_url=oidc_provider.base,
         client_id=oidc_provider.client_id,
         client_secret=oidc_provider.client_secret,
+        scopes="openid email profile eduperson_scoped_affiliation",
     )
 
 
@@ -310,6 +311,7 @@ def test_first_oidc_sign_in_creates_the_faculty_member_of_the_named_university(c
     assert user.role_names == {Role.FACULTY}
     assert user.display_name == "Prof. Suzuki"
     assert SocialAccount.objects.get(user=user).provider == "consortium-hub"
+    assert set(oidc_provider.scopes_asked) == {"openid", "email", "profile", "eduperson_scoped_affiliation"}
 
     client.logout()
     response = oidc_sign_in(client, oidc_provider)
@@ -380,3 +382,34 @@ def test_unreachable_idps_get_a_translated_page_not_an_error(client, saml_idp, k
         assert response.status_code == 503
         assert "大学のサインインサービスに接続できなかったため、サインインしていません。" in response.content.decode()
     assert not User.objects.exists()
+
+
+def _many_providers(rows):
+    for n in range(rows):
+        IdentityProvider.objects.create(
+            organization=OrganizationFactory(name_en=f"University {n:02d}"),
+            protocol="oidc",
+            slug=f"idp-{n}",
+            server_url="https://idp.example.org",
+            client_id="portal",
+            client_secret="secret",
+        )
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_identity_providers_in_the_admin_hold_the_query_budget(
+    client, staff_member, rows, django_assert_max_num_queries
+):
+    _many_providers(rows)
+    client.force_login(staff_member)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("admin:community_identityprovider_changelist"))
+    assert response.content.decode().count('href="/admin/community/identityprovider/') >= rows
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_sign_in_page_holds_the_query_budget_with_many_universities(db, client, rows, django_assert_max_num_queries):
+    _many_providers(rows)
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("account_login"))
+    assert response.content.decode().count("Sign in with University") == rows
