@@ -104,7 +104,7 @@ def test_sign_in_page_offers_each_configured_university(client, kansai_saml):
     assert "Chiba University" not in page  # inactive: not offered
 
     page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
-    assert "関西大学でサインイン" in page
+    assert "関西大学でログイン" in page
 
 
 def test_first_saml_sign_in_creates_the_student_and_the_second_links_to_it(client, saml_idp, kansai_saml, kansai):
@@ -167,7 +167,7 @@ def test_tampered_saml_answer_is_refused_with_a_translated_message(client, saml_
 
     assert response.status_code == 401
     page = response.content.decode()
-    assert "大学からの応答を確認できなかったため、サインインしていません。アカウントも作成されていません。" in page
+    assert "大学からの応答を確認できなかったため、ログインしていません。アカウントも作成されていません。" in page
     assert "_auth_user_id" not in client.session
     assert not User.objects.exists() and not SocialAccount.objects.exists()
 
@@ -325,7 +325,7 @@ def test_oidc_id_token_with_a_bad_signature_or_audience_is_refused(client, oidc_
     oidc_provider.mode = mode
     response = oidc_sign_in(client, oidc_provider, language="ja")
     assert response.status_code == 401
-    assert "確認できなかったため、サインインしていません" in response.content.decode()
+    assert "確認できなかったため、ログインしていません" in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert not User.objects.exists() and not SocialAccount.objects.exists()
 
@@ -380,7 +380,7 @@ def test_unreachable_idps_get_a_translated_page_not_an_error(client, saml_idp, k
     ):
         response = client.post(url, {"process": "login"}, HTTP_ACCEPT_LANGUAGE="ja")
         assert response.status_code == 503
-        assert "大学のサインインサービスに接続できなかったため、サインインしていません。" in response.content.decode()
+        assert "大学のログインサービスに接続できなかったため、ログインしていません。" in response.content.decode()
     assert not User.objects.exists()
 
 
