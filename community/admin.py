@@ -678,7 +678,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["organization", "protocol", "slug", "is_active", "serves_other_organizations"]}),
         (_("SAML 2.0"), {"fields": ["entity_id", "metadata_url", "metadata_xml"]}),
-        (_("OpenID Connect"), {"fields": ["server_url", "client_id", "client_secret"]}),
+        (_("OpenID Connect"), {"fields": ["server_url", "client_id", "client_secret", "scopes"]}),
         (
             _("Attribute mapping"),
             {

@@ -6,21 +6,30 @@ Who the member is (e-mail, name, affiliation, home organization) is read here; w
 them (home organization, roles) is decided by `services.federation`.
 """
 
+import logging
 from dataclasses import dataclass, field
+from functools import wraps
 
+import requests
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from allauth.socialaccount.providers.saml import views as saml_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
+from django.shortcuts import render
 from django.utils import translation
 
 from .models import IdentityProvider, Organization
 
 SETTINGS_KEY = "jige_identity_provider"
+
+logger = logging.getLogger(__name__)
 
 
 def parse_metadata_xml(xml: str, entity_id: str) -> dict:
@@ -66,6 +75,8 @@ def social_app(identity_provider: IdentityProvider) -> SocialApp:
             "server_url": identity_provider.server_url,
             "uid_field": identity_provider.attribute_names("uid")[0],
         }
+        if identity_provider.scopes.split():
+            settings["scope"] = identity_provider.scopes.split()
         app = SocialApp(
             provider="openid_connect",
             provider_id=identity_provider.slug,
@@ -208,13 +219,42 @@ class VerifyingOpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
         return login
 
 
+def _unreachable_errors() -> tuple:
+    from lxml.etree import Error as XMLError
+    from onelogin.saml2.errors import OneLogin_Saml2_Error
+
+    # Metadata or discovery that cannot be fetched (urllib, requests) or read (lxml, python3-saml).
+    return (requests.RequestException, OSError, ValueError, XMLError, OneLogin_Saml2_Error, ImproperlyConfigured)
+
+
+def idp_must_answer(view):
+    """allauth fetches the IdP's metadata or discovery document while it handles the request and
+    lets a failure through as a server error; the member gets a translated page (503) instead."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _unreachable_errors():
+            logger.exception("identity provider unreachable or its metadata unreadable: %s", request.path)
+            return render(request, "socialaccount/idp_unavailable.html", status=503)
+
+    return wrapper
+
+
 @login_not_required
-def oidc_callback(request, provider_id):
-    """allauth's OpenID Connect callback, with the verifying adapter (same URL and name)."""
+def _oidc_callback(request, provider_id):
     try:
         return OAuth2CallbackView.adapter_view(VerifyingOpenIDConnectAdapter(request, provider_id))(request)
     except SocialApp.DoesNotExist as error:
         raise Http404 from error
+
+
+# allauth's views under their own URLs and names (jige_portal/urls.py lists them before allauth's).
+oidc_callback = idp_must_answer(_oidc_callback)  # with the verifying adapter
+oidc_login = idp_must_answer(oidc_views.login)
+saml_login = idp_must_answer(saml_views.login)
+saml_finish_acs = idp_must_answer(saml_views.finish_acs)
 
 
 def on_social_account_added(sender, request, sociallogin, **kwargs):

@@ -21,12 +21,12 @@ urlpatterns = [
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("", community_views.home, name="home"),
     path("i18n/setlang/", community_views.set_language, name="set_language"),
-    # allauth's OpenID Connect callback, verifying the ID token's signature always (community/federation.py).
-    path(
-        "accounts/oidc/<str:provider_id>/login/callback/",
-        federation.oidc_callback,
-        name="openid_connect_callback",
-    ),
+    # allauth's SAML and OpenID Connect views, answering a translated page when the university's IdP
+    # cannot be reached, and verifying every ID token's signature (community/federation.py).
+    path("accounts/saml/<str:organization_slug>/login/", federation.saml_login, name="saml_login"),
+    path("accounts/saml/<str:organization_slug>/acs/finish/", federation.saml_finish_acs, name="saml_finish_acs"),
+    path("accounts/oidc/<str:provider_id>/login/", federation.oidc_login, name="openid_connect_login"),
+    path("accounts/oidc/<str:provider_id>/login/callback/", federation.oidc_callback, name="openid_connect_callback"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("community/", include("community.urls")),

@@ -92,6 +92,15 @@ class IdentityProvider(models.Model):
     )
     client_id = models.CharField(_("client ID"), max_length=200, blank=True)
     client_secret = models.CharField(_("client secret"), max_length=200, blank=True)
+    scopes = models.CharField(
+        _("scopes"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Separated by spaces. Empty: openid profile email. Add the scopes under which the provider "
+            "releases affiliation and home organization, e.g. eduperson_scoped_affiliation."
+        ),
+    )
     # Attribute mapping: attribute (SAML) or claim (OIDC) names separated by spaces, first found wins.
     uid_attribute = models.CharField(
         _("identifier attribute"),

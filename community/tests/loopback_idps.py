@@ -45,8 +45,9 @@ class _LoopbackServer:
         return self
 
     def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        if self.thread.is_alive():
+            self.httpd.shutdown()
+            self.httpd.server_close()
 
     @staticmethod
     def reply(handler, status, body=b"", content_type="text/plain", headers=None):
@@ -227,6 +228,7 @@ class OidcProvider(_LoopbackServer):
     def authorize(self, handler, query):
         if query.get("client_id") != self.client_id or query.get("response_type") != "code":
             return self.reply(handler, 400, "unknown client")
+        self.scopes_asked = query.get("scope", "").split()
         code = secrets.token_urlsafe(16)
         self.codes[code] = {"redirect_uri": query["redirect_uri"], "nonce": query.get("nonce"), "person": self.person}
         location = query["redirect_uri"] + "?" + urlencode({"code": code, "state": query.get("state", "")})

@@ -11,6 +11,7 @@ import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -103,7 +104,7 @@ def test_sign_in_page_offers_each_configured_university(client, kansai_saml):
     assert "Chiba University" not in page  # inactive: not offered
 
     page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
-    assert "関西大学でサインイン" in page
+    assert "関西大学でログイン" in page
 
 
 def test_first_saml_sign_in_creates_the_student_and_the_second_links_to_it(client, saml_idp, kansai_saml, kansai):
@@ -166,7 +167,7 @@ def test_tampered_saml_answer_is_refused_with_a_translated_message(client, saml_
 
     assert response.status_code == 401
     page = response.content.decode()
-    assert "大学からの応答を確認できなかったため、サインインしていません。アカウントも作成されていません。" in page
+    assert "大学からの応答を確認できなかったため、ログインしていません。アカウントも作成されていません。" in page
     assert "_auth_user_id" not in client.session
     assert not User.objects.exists() and not SocialAccount.objects.exists()
 
@@ -272,6 +273,7 @@ def hub(db, oidc_provider):
         server_url=oidc_provider.base,
         client_id=oidc_provider.client_id,
         client_secret=oidc_provider.client_secret,
+        scopes="openid email profile eduperson_scoped_affiliation",
     )
 
 
@@ -309,6 +311,7 @@ def test_first_oidc_sign_in_creates_the_faculty_member_of_the_named_university(c
     assert user.role_names == {Role.FACULTY}
     assert user.display_name == "Prof. Suzuki"
     assert SocialAccount.objects.get(user=user).provider == "consortium-hub"
+    assert set(oidc_provider.scopes_asked) == {"openid", "email", "profile", "eduperson_scoped_affiliation"}
 
     client.logout()
     response = oidc_sign_in(client, oidc_provider)
@@ -322,7 +325,7 @@ def test_oidc_id_token_with_a_bad_signature_or_audience_is_refused(client, oidc_
     oidc_provider.mode = mode
     response = oidc_sign_in(client, oidc_provider, language="ja")
     assert response.status_code == 401
-    assert "確認できなかったため、サインインしていません" in response.content.decode()
+    assert "確認できなかったため、ログインしていません" in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert not User.objects.exists() and not SocialAccount.objects.exists()
 
@@ -365,3 +368,48 @@ def test_staff_configure_an_idp_in_the_admin_and_see_the_addresses_to_register(c
     # Faculty do not configure sign-in.
     client.force_login(faculty)
     assert client.get(reverse("admin:community_identityprovider_changelist")).status_code == 403
+
+
+def test_unreachable_idps_get_a_translated_page_not_an_error(client, saml_idp, kansai_saml, oidc_provider, hub):
+    saml_idp.stop()
+    oidc_provider.stop()
+    cache.clear()  # the SP metadata page read the IdP's metadata; a later sign-in must fetch it again
+    for url in (
+        reverse("saml_login", args=["kansai-u"]),
+        reverse("openid_connect_login", kwargs={"provider_id": "consortium-hub"}),
+    ):
+        response = client.post(url, {"process": "login"}, HTTP_ACCEPT_LANGUAGE="ja")
+        assert response.status_code == 503
+        assert "大学のログインサービスに接続できなかったため、ログインしていません。" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def _many_providers(rows):
+    for n in range(rows):
+        IdentityProvider.objects.create(
+            organization=OrganizationFactory(name_en=f"University {n:02d}"),
+            protocol="oidc",
+            slug=f"idp-{n}",
+            server_url="https://idp.example.org",
+            client_id="portal",
+            client_secret="secret",
+        )
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_identity_providers_in_the_admin_hold_the_query_budget(
+    client, staff_member, rows, django_assert_max_num_queries
+):
+    _many_providers(rows)
+    client.force_login(staff_member)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("admin:community_identityprovider_changelist"))
+    assert response.content.decode().count('href="/admin/community/identityprovider/') >= rows
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_sign_in_page_holds_the_query_budget_with_many_universities(db, client, rows, django_assert_max_num_queries):
+    _many_providers(rows)
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("account_login"))
+    assert response.content.decode().count("Sign in with University") == rows
