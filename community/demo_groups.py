@@ -3,10 +3,14 @@
 Idempotent: groups by slug, members by e-mail, posts by (group, author, text).
 """
 
+import zoneinfo
+from datetime import datetime, time, timedelta
+
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from . import demo_images, services
-from .models import Participant, Post, Role, User
+from .models import RSVP, Event, Participant, Post, Role, User
 
 MEMBERS = [
     # e-mail, display name, organization slug, language, hobbies
@@ -243,3 +247,47 @@ def seed(context: dict, *, password: str) -> None:
             sender=lucas, recipients=[student], body="Hi Mai! Are you joining the Takao hike on Saturday?"
         )
         services.send_message(conversation=conversation, sender=student, body="はい、行きます！ See you at 9:00.")
+    seed_events(groups, campuses, users, staff, student)
+
+
+def seed_events(groups, campuses, users, staff, student) -> None:
+    """Two upcoming events of the hiking club (idempotent on their titles): one on campus with a
+    few places and a waiting list, one online without a limit."""
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+    today = timezone.localdate(timezone=tokyo)
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    club = groups["hiking-club"]
+    planned = [
+        (
+            "Takao hike: meet at the campus gate",
+            Event.Format.ON_SITE,
+            datetime.combine(saturday, time(9, 0), tzinfo=tokyo),
+            timedelta(hours=7),
+            {"campus": campuses["chiba-university"], "room": "Main gate", "capacity": 3},
+        ),
+        (
+            "Trail planning call",
+            Event.Format.ONLINE,
+            datetime.combine(saturday - timedelta(days=2), time(19, 0), tzinfo=tokyo),
+            timedelta(hours=1),
+            {"online_url": "https://meet.example.org/hiking-club"},
+        ),
+    ]
+    for title, kind, start, length, extra in planned:
+        event = Event.objects.filter(group=club, title=title).first()
+        if event is None:
+            event = services.create_event(
+                group=club,
+                by=staff,
+                title=title,
+                format=kind,
+                starts_at=start,
+                ends_at=start + length,
+                time_zone="Asia/Tokyo",
+                **extra,
+            )
+    hike = Event.objects.get(group=club, title=planned[0][0])
+    others = [user for user in users.values() if user.pk != student.pk and user.is_active]
+    for member in [student, *others[:4]]:
+        if not RSVP.objects.filter(event=hike, user=member).exists():
+            services.answer_event(event=hike, user=member, answer=RSVP.Answer.GOING)

@@ -211,3 +211,17 @@ def test_two_members_answering_going_to_the_last_place_at_once_get_one_place():
 
     assert errors == []
     assert sorted(answers(event).values()) == ["going", "waitlisted"]
+
+
+@pytest.mark.django_db
+def test_demo_events_are_seeded_once_with_a_full_hike_and_a_waiting_list():
+    from community import demo
+
+    demo.seed(password="jige-demo-2026")
+    demo.seed(password="jige-demo-2026")
+
+    hike = Event.objects.get(title="Takao hike: meet at the campus gate")
+    assert Event.objects.filter(group=hike.group).count() == 2
+    assert hike.rsvps.filter(answer=RSVP.Answer.GOING).count() == 3
+    assert hike.rsvps.filter(answer=RSVP.Answer.WAITLISTED).count() == 2
+    assert hike.starts_at.astimezone(TOKYO).hour == 9
