@@ -58,6 +58,7 @@ SENTENCES = {
     "courses.enrolment.waitlist_closed": _("Closed a place on the waiting list when the module ended."),
     "courses.programme.declined": _("Declined an application to a programme."),
     "courses.programme.promoted": _("Accepted an application from a programme’s waiting list."),
+    "courses.cohort.enrolment_started": _("Started enrolling an imported cohort of members."),
 }
 
 

@@ -9,4 +9,5 @@ BEAT_SCHEDULE = {
         "task": "courses.tasks.close_ended_modules",
         "schedule": crontab(hour=1, minute=30),
     },
+    "courses.sweep_cohort_enrolments": {"task": "courses.tasks.sweep_cohort_enrolments", "schedule": 60.0},
 }
