@@ -84,6 +84,7 @@ SENTENCES = {
     "internships.company.invitation_accepted": _("Joined a company’s account through an invitation."),
     "internships.testimonial.consent_given": _("Allowed a testimonial to be shown on a company’s public page."),
     "internships.testimonial.consent_withdrawn": _("Withdrew consent to show a testimonial on a company’s page."),
+    "courses.cohort.enrolment_started": _("Started enrolling an imported cohort of members."),
 }
 
 

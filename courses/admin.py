@@ -25,6 +25,7 @@ from .forms import (
 from .models import (
     FOREIGN_CREDENTIAL,
     AuditEntry,
+    CohortEnrolment,
     Enrolment,
     InvalidTransition,
     LearningOutcome,
@@ -441,3 +442,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 from . import lti_admin  # noqa: E402, F401 - registers the LTI models
+
+
+@admin.register(CohortEnrolment)
+class CohortEnrolmentAdmin(admin.ModelAdmin):
+    """Started on the staff page (preview, then confirm); the admin lists them and links there."""
+
+    list_display = ["cohort", "module", "programme", "status", "total", "created_at", "open_page"]
+    list_filter = ["status"]
+    list_select_related = ["cohort", "module", "programme"]
+
+    @admin.display(description=_("Staff page"))
+    def open_page(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Open"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -733,3 +733,75 @@ from .lti_models import (  # noqa: E402, F401 - the LTI models, registered with 
     LtiScore,
     LtiToolKey,
 )
+
+
+class CohortEnrolment(models.Model):
+    """A confirmed bulk enrolment of an imported cohort into a module or a blended programme;
+    a task places each member (seats and waiting list as for one learner) and counts progress."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Enrolling")
+        DONE = "done", pgettext_lazy("a bulk enrolment", "Done")
+
+    cohort = models.ForeignKey(
+        "community.ImportBatch", on_delete=models.CASCADE, related_name="+", verbose_name=_("cohort")
+    )
+    module = models.ForeignKey(
+        Module, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("module")
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("programme")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("started by")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    total = models.PositiveIntegerField(_("members to place"), default=0)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cohort enrolment")
+        verbose_name_plural = _("cohort enrolments")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(module__isnull=False, programme__isnull=True)
+                | models.Q(module__isnull=True, programme__isnull=False),
+                name="cohort_enrolment_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cohort} → {self.target}"
+
+    def get_absolute_url(self):
+        return reverse("courses:cohort_enrolment", args=[self.pk])
+
+    @property
+    def target(self):
+        return self.module or self.programme
+
+
+class CohortEnrolmentRow(models.Model):
+    """One member of a cohort enrolment; `outcome` stays empty until the task has placed them."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "", pgettext_lazy("a bulk enrolment", "Waiting")
+        ENROLLED = "enrolled", _("Enrolled")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        NOT_OPEN = "not_open", _("Not open for enrolment")
+
+    enrolment = models.ForeignKey(CohortEnrolment, on_delete=models.CASCADE, related_name="rows")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True, default="")
+    placed_at = models.DateTimeField(_("placed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cohort enrolment row")
+        verbose_name_plural = _("cohort enrolment rows")
+        constraints = [models.UniqueConstraint(fields=["enrolment", "learner"], name="cohort_enrolment_row_once")]
+        indexes = [models.Index(fields=["enrolment", "outcome"])]
+
+    def __str__(self):
+        return f"{self.enrolment} – {self.learner}"

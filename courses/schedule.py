@@ -13,4 +13,5 @@ BEAT_SCHEDULE = {
         "task": "courses.tasks.sweep_lti_scores",
         "schedule": 60.0,
     },
+    "courses.sweep_cohort_enrolments": {"task": "courses.tasks.sweep_cohort_enrolments", "schedule": 60.0},
 }

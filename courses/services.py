@@ -13,11 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from community import pagecache
 from community import services as community_services
 from community.models import User
 from credentials.services import unreadable_csv
+from jige_portal.celery import SWEEP_AFTER, send_after_commit
 
 from . import caching
 from .models import (
@@ -907,3 +909,161 @@ def withdraw_application(*, programme: Programme, applicant: User) -> ProgrammeA
     if had_seat:
         promote_waiting_applicants(programme=programme)
     return application
+
+
+# -- cohorts in bulk --------------------------------------------------------------------------
+
+
+class NothingToChange(Exception):
+    """Every member of the cohort is already where the bulk enrolment would put them."""
+
+
+ENROLMENTS_PER_TRANSACTION = 20
+
+
+@transaction.atomic
+def start_cohort_enrolment(*, cohort, by: User, module: Module | None = None, programme: Programme | None = None):
+    """Confirm a bulk enrolment: one row per member to place, placed by a task after commit.
+    Nothing is written when any member cannot be placed. Raises PermissionDenied,
+    ValidationError, NothingToChange (the same cohort again)."""
+    from . import cohorts
+    from .models import CohortEnrolment, CohortEnrolmentRow
+
+    if not by.is_portal_staff:
+        raise PermissionDenied
+    # The target's row lock: two staff confirming the same cohort at once create one set of rows.
+    if module is not None:
+        module = _lock_module(module)
+    else:
+        programme = _lock_programme(programme.pk)
+    plan = cohorts.plan(cohort, module=module, programme=programme)
+    if plan.problem:
+        raise ValidationError(plan.problem, code="target")
+    if not plan.is_valid:
+        count = plan.count(cohorts.ERROR)
+        raise ValidationError(
+            ngettext(
+                "%(count)s member cannot be enrolled: nobody was enrolled.",
+                "%(count)s members cannot be enrolled: nobody was enrolled.",
+                count,
+            ),
+            params={"count": count},
+            code="invalid",
+        )
+    pending = CohortEnrolmentRow.objects.filter(
+        enrolment__cohort=cohort, enrolment__module=module, enrolment__programme=programme, outcome=""
+    )
+    if not plan.has_changes or pending.exists():
+        raise NothingToChange
+    learners = [row.learner for row in plan.rows if row.status in (cohorts.ENROL, cohorts.WAIT)]
+    batch = CohortEnrolment.objects.create(
+        cohort=cohort, module=module, programme=programme, created_by=by, total=len(learners)
+    )
+    CohortEnrolmentRow.objects.bulk_create(
+        [CohortEnrolmentRow(enrolment=batch, learner=learner) for learner in learners], batch_size=1000
+    )
+    record_event(
+        "courses.cohort.enrolment_started",
+        actor=by,
+        module=module,
+        programme=programme,
+        cohort=cohort.pk,
+        members=len(learners),
+    )
+    from .tasks import enrol_cohort
+
+    send_after_commit(enrol_cohort, batch.pk)
+    return batch
+
+
+def _place_in_programme(programme: Programme, learner: User, *, by: User | None, cohort) -> str:
+    application, _created = ProgrammeApplication.objects.get_or_create(
+        programme=programme,
+        applicant=learner,
+        defaults={"motivation": f"{cohort.name} ({cohort.filename})"[:3000]},
+    )
+    if application.status == ProgrammeApplication.Status.ACCEPTED:
+        return "enrolled"
+    if application.status in (ProgrammeApplication.Status.DECLINED, ProgrammeApplication.Status.WITHDRAWN):
+        return "not_open"
+    try:
+        accept_application(application=application, by=by)
+    except InvalidTransition:
+        waitlist_application(application=application, by=by)
+        return "waitlisted"
+    return "enrolled"
+
+
+def _tell_learner(module: Module, learner: User, outcome: str, *, by: User | None) -> None:
+    if outcome == PLACED:
+        message = _("Staff enrolled you in “%(module)s”.")
+    elif outcome == ON_WAITING_LIST:
+        message = _("Staff put you on the waiting list of “%(module)s”: you get a seat as soon as one frees up.")
+    else:
+        return
+    community_services.notify(
+        recipient=learner,
+        event="courses.enrolment.cohort",
+        message=message,
+        params={"module": module},
+        url=module.get_absolute_url(),
+        actor=by,
+        group=module.group,
+    )
+
+
+def enrol_cohort_members(*, enrolment_id: int) -> int:
+    """Place the members of a confirmed cohort enrolment one by one with the services that
+    count seats under the target's row lock (module: enrolled or waiting list; programme:
+    accepted or waitlisted), twenty per transaction so that the page shows progress. Safe to
+    repeat and to run in parallel: rows are claimed with SKIP LOCKED, and placing is idempotent."""
+    from .models import CohortEnrolment, CohortEnrolmentRow
+
+    batch = CohortEnrolment.objects.select_related("module__group", "programme", "cohort", "created_by").get(
+        pk=enrolment_id
+    )
+    placed = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                CohortEnrolmentRow.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(enrolment=batch, outcome="")
+                .select_related("learner")
+                .order_by("pk")[:ENROLMENTS_PER_TRANSACTION]
+            )
+            if not rows:
+                break
+            now = timezone.now()
+            for row in rows:
+                if batch.module_id:
+                    row.outcome = place_in_module(
+                        module=batch.module, learner=row.learner, by=batch.created_by, programme=None
+                    )
+                    _tell_learner(batch.module, row.learner, row.outcome, by=batch.created_by)
+                else:
+                    row.outcome = _place_in_programme(
+                        batch.programme, row.learner, by=batch.created_by, cohort=batch.cohort
+                    )
+                row.placed_at = now
+            CohortEnrolmentRow.objects.bulk_update(rows, ["outcome", "placed_at"])
+            placed += len(rows)
+    if not CohortEnrolmentRow.objects.filter(enrolment=batch, outcome="").exists():
+        CohortEnrolment.objects.filter(pk=batch.pk, status=CohortEnrolment.Status.RUNNING).update(
+            status=CohortEnrolment.Status.DONE, finished_at=timezone.now()
+        )
+    return placed
+
+
+def requeue_cohort_enrolments() -> int:
+    """Queue bulk enrolments still running a minute after they started (broker down, worker lost)."""
+    from .models import CohortEnrolment
+    from .tasks import enrol_cohort
+
+    stale = list(
+        CohortEnrolment.objects.filter(
+            status=CohortEnrolment.Status.RUNNING, created_at__lt=timezone.now() - SWEEP_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for pk in stale:
+        send_after_commit(enrol_cohort, pk)
+    return len(stale)

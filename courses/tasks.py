@@ -63,3 +63,15 @@ def sweep_lti_scores() -> int:
 
     forget_old_login_states()
     return requeue_pending_scores()
+
+
+@shared_task(acks_late=True)
+def enrol_cohort(enrolment_id: int) -> int:
+    """Place the members of a confirmed cohort enrolment; safe to repeat (rows claimed, placing idempotent)."""
+    return services.enrol_cohort_members(enrolment_id=enrolment_id)
+
+
+@shared_task(acks_late=True)
+def sweep_cohort_enrolments() -> int:
+    """Queue cohort enrolments that no worker has finished (broker was down, worker died)."""
+    return services.requeue_cohort_enrolments()

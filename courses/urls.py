@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_lti, views_programmes
+from . import views, views_cohorts, views_lti, views_programmes
 
 app_name = "courses"
 
@@ -19,6 +19,13 @@ urlpatterns = [
         "programmes/<slug:slug>/applications/<int:pk>/<str:action>/",
         views_programmes.programme_application_decide,
         name="programme_application_decide",
+    ),
+    path("cohorts/enrol/", views_cohorts.cohort_enrolment_new, name="cohort_enrolment_new"),
+    path("cohorts/enrolments/<int:pk>/", views_cohorts.cohort_enrolment, name="cohort_enrolment"),
+    path(
+        "cohorts/enrolments/<int:pk>/progress/",
+        views_cohorts.cohort_enrolment_progress,
+        name="cohort_enrolment_progress",
     ),
     path("modules/<slug:slug>/", views.module_detail, name="module_detail"),
     path("modules/<slug:slug>/calendar.ics", views.module_calendar, name="module_calendar"),

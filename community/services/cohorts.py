@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from jige_portal.celery import SWEEP_AFTER, send_after_commit
 
@@ -55,9 +55,14 @@ def confirm_member_import(*, batch: ImportBatch, by: User) -> ImportBatch:
         return batch
     plan = cohorts.plan_import(batch.rows)
     if not plan.is_valid:
+        count = len(plan.errors)
         raise ValidationError(
-            _("%(count)s rows are not valid: nothing was imported. Correct the file and upload it again."),
-            params={"count": len(plan.errors)},
+            ngettext(
+                "%(count)s row is not valid: nothing was imported. Correct the file and upload it again.",
+                "%(count)s rows are not valid: nothing was imported. Correct the file and upload it again.",
+                count,
+            ),
+            params={"count": count},
             code="invalid",
         )
     if not plan.has_changes:
