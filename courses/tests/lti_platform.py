@@ -51,7 +51,10 @@ class Platform:
     deployment_id = "deployment-1"
     kid = "platform-key-1"
 
-    def __init__(self):
+    def __init__(self, *, host: str = "127.0.0.1"):
+        # A browser journey names the platform "localhost", like the live server: over plain HTTP
+        # only a same-site launch carries the portal's SameSite=Lax state cookie.
+        self.host = host
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.users = {}
         self.messages = {}
@@ -66,7 +69,7 @@ class Platform:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}"
+        return f"http://{self.host}:{self.server.server_port}"
 
     issuer = url
 
@@ -183,6 +186,7 @@ class Platform:
                         f'<form method="post" action="{query["redirect_uri"]}">'
                         f'<input type="hidden" name="id_token" value="{token}">'
                         f'<input type="hidden" name="state" value="{query["state"]}"></form>'
+                        "<script>document.forms[0].submit()</script>"
                     )
                     return self._send(200, page, "text/html")
                 return self._send(404, "{}")
