@@ -379,13 +379,8 @@ def clean_search_query(value: str) -> str:
 
 class SiteSearchForm(forms.Form):
     q = forms.CharField(label=_("Search the portal"), required=False, max_length=100)
-    kind = forms.ChoiceField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        from .sitesearch import providers
-
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", ""), *((p.kind, p.label) for p in providers())]
+    # One kind of results only (sitesearch.Provider.kind); an unknown kind shows them all.
+    kind = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
 
     def clean_q(self):
         return clean_search_query(self.cleaned_data["q"])

@@ -433,13 +433,16 @@ class Profile(models.Model):
             Profile.objects.filter(pk=self.pk).update(search_text=tokens)
 
     def visible_facts_for(self, viewer) -> dict[str, bool]:
-        """Which parts of the profile `viewer` may see: all for the member and staff."""
+        """Which parts of the profile `viewer` may see: all for the member and staff; for other
+        members, nothing but the name unless the profile is shared, then what it shows."""
         everything = viewer.is_authenticated and (viewer.pk == self.pk or viewer.is_portal_staff)
+        shared = everything or self.share_profile
         return {
-            "organization": everything or self.show_organization,
-            "campus": everything or self.show_campus,
-            "field": everything or self.show_field,
-            "stay": everything or self.show_stay,
+            "profile": shared,
+            "organization": everything or (shared and self.show_organization),
+            "campus": everything or (shared and self.show_campus),
+            "field": everything or (shared and self.show_field),
+            "stay": everything or (shared and self.show_stay),
         }
 
     def clean(self):

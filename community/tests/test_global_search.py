@@ -176,6 +176,8 @@ def test_short_empty_and_missing_queries(client, student):
     assert "Nothing matches “zzyzx”." in nothing.content.decode()
     start = client.get(URL)
     assert start.status_code == 200 and "in English or Japanese" in start.content.decode()
+    unknown_kind = search(client, "zzyzx", kind="secrets")
+    assert unknown_kind.status_code == 200 and len(unknown_kind.context["sections"]) == len(providers())
     too_long = search(client, "x" * 101)
     assert too_long.status_code == 200 and too_long.context["sections"] == []
 

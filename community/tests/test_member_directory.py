@@ -138,6 +138,20 @@ def test_hidden_parts_are_not_shown(client, student, people):
 
 
 @pytest.mark.django_db
+def test_a_profile_not_shared_shows_only_the_name(client, student, people):
+    dana = people["dana"]
+    Profile.objects.filter(user=dana).update(bio="I love karaoke", other_script_name="ダナ", country="US")
+    client.force_login(student)
+    html = client.get(dana.get_absolute_url()).content.decode()
+    assert "Dana Private" in html and "This member does not share their profile." in html
+    assert "karaoke" not in html and "ダナ" not in html and "Kansai University" not in html
+    assert "United States" not in html
+    client.force_login(dana)
+    own = client.get(dana.get_absolute_url()).content.decode()
+    assert "karaoke" in own and "ダナ" in own and "Kansai University" in own
+
+
+@pytest.mark.django_db
 def test_hidden_field_is_not_searchable(client, student, people):
     client.force_login(student)
     # Aiko and Ben show their field; Chen hides it, so the word finds only the first two.
