@@ -8,7 +8,8 @@ them (home organization, roles) is decided by `services.federation`.
 
 import logging
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import lru_cache, wraps
+from pathlib import Path
 
 import requests
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -19,6 +20,7 @@ from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from allauth.socialaccount.providers.saml import views as saml_views
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
@@ -47,6 +49,22 @@ def parse_metadata_xml(xml: str, entity_id: str) -> dict:
     return {"entity_id": entity_id, "sso_url": sso_url, "x509cert": certificate}
 
 
+def sp_key_pair() -> dict:
+    """The SP's certificate and private key for allauth's SAML settings, when both files are set."""
+    certificate, key = settings.SAML_SP_CERTIFICATE_FILE, settings.SAML_SP_PRIVATE_KEY_FILE
+    if not certificate or not key:
+        return {}
+    # With a key, the SP metadata publishes it for encryption too (python3-saml does so only when
+    # it wants encrypted assertions), and assertions, which carry personal data through the
+    # browser, are then accepted only encrypted.
+    return {"x509cert": _read(certificate), "private_key": _read(key), "want_assertion_encrypted": True}
+
+
+@lru_cache(maxsize=4)
+def _read(path: str) -> str:
+    return Path(path).read_text(encoding="ascii")
+
+
 def social_app(identity_provider: IdentityProvider) -> SocialApp:
     """An unsaved allauth app for one identity provider (allauth treats apps from settings alike)."""
     name = identity_provider.organization.name
@@ -55,7 +73,7 @@ def social_app(identity_provider: IdentityProvider) -> SocialApp:
             idp = {"entity_id": identity_provider.entity_id, "metadata_url": identity_provider.metadata_url}
         else:
             idp = parse_metadata_xml(identity_provider.metadata_xml, identity_provider.entity_id)
-        settings = {
+        app_settings = {
             "idp": idp,
             # allauth reads the identifier and e-mail itself; the rest is read by read_attributes.
             "attribute_mapping": {
@@ -67,16 +85,17 @@ def social_app(identity_provider: IdentityProvider) -> SocialApp:
                 # Shibboleth and pysaml2 IdPs sign the assertion; an unsigned one is refused.
                 "want_assertion_signed": True,
                 "reject_idp_initiated_sso": True,
+                **sp_key_pair(),
             },
         }
         app = SocialApp(provider="saml", provider_id=identity_provider.entity_id, client_id=identity_provider.slug)
     else:
-        settings = {
+        app_settings = {
             "server_url": identity_provider.server_url,
             "uid_field": identity_provider.attribute_names("uid")[0],
         }
         if identity_provider.scopes.split():
-            settings["scope"] = identity_provider.scopes.split()
+            app_settings["scope"] = identity_provider.scopes.split()
         app = SocialApp(
             provider="openid_connect",
             provider_id=identity_provider.slug,
@@ -84,7 +103,7 @@ def social_app(identity_provider: IdentityProvider) -> SocialApp:
             secret=identity_provider.client_secret,
         )
     app.name = name
-    app.settings = {**settings, SETTINGS_KEY: identity_provider.pk}
+    app.settings = {**app_settings, SETTINGS_KEY: identity_provider.pk}
     return app
 
 

@@ -193,6 +193,10 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_STORE_TOKENS = False
+# The portal's own SAML key pair (PEM files), published in its SP metadata: IdPs that encrypt
+# assertions (Shibboleth does by default, and GakuNin asks SPs for a certificate) encrypt to it.
+SAML_SP_CERTIFICATE_FILE = env("SAML_SP_CERTIFICATE_FILE", default="")
+SAML_SP_PRIVATE_KEY_FILE = env("SAML_SP_PRIVATE_KEY_FILE", default="")
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 # Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) and recovery codes, for everyone;
 # required for staff and for those who issue credentials (community.middleware.RequireTwoFactorMiddleware).

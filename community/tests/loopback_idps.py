@@ -97,6 +97,7 @@ class SamlIdP(_LoopbackServer):
         self.person: dict = {}
         self.sp_metadata = ""
         self.requests = []
+        self.encrypt = False
 
     def config(self, key_file=None, cert_file=None):
         from saml2 import BINDING_HTTP_REDIRECT
@@ -162,6 +163,11 @@ class SamlIdP(_LoopbackServer):
             sign_response=False,
             sign_alg="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
             digest_alg="http://www.w3.org/2001/04/xmlenc#sha256",
+            # As a Shibboleth IdP does for an SP with a certificate: to the SP's key in its metadata.
+            encrypt_assertion=self.encrypt,
+            # pysaml2's "self-contained" form re-declares namespaces inside the signed assertion,
+            # which breaks its signature; Shibboleth encrypts the assertion as signed.
+            encrypt_assertion_self_contained=False,
             **args,
         )
         binding = server.apply_binding(

@@ -413,3 +413,29 @@ def test_sign_in_page_holds_the_query_budget_with_many_universities(db, client, 
     with django_assert_max_num_queries(4):
         response = client.get(reverse("account_login"))
     assert response.content.decode().count("Sign in with University") == rows
+
+
+def test_encrypted_assertions_to_the_portals_own_certificate(client, saml_idp, kansai, settings, tmp_path):
+    from community.tests.loopback_idps import self_signed_certificate
+
+    key, certificate = self_signed_certificate(tmp_path, "portal-sp")
+    settings.SAML_SP_CERTIFICATE_FILE, settings.SAML_SP_PRIVATE_KEY_FILE = str(certificate), str(key)
+    IdentityProvider.objects.create(
+        organization=kansai,
+        protocol="saml",
+        slug="kansai-u",
+        entity_id=saml_idp.entity_id,
+        metadata_url=saml_idp.entity_id,
+    )
+    metadata = client.get(reverse("saml_metadata", args=["kansai-u"])).content.decode()
+    published = "".join(certificate.read_text().splitlines()[1:-1])
+    assert published in metadata.replace("\n", "")  # the IdP reads the key to encrypt to here
+    saml_idp.sp_metadata = metadata
+    saml_idp.encrypt = True
+    saml_idp.person = STUDENT
+    fields, action = saml_sign_in(client, saml_idp)
+    xml = base64.b64decode(fields["SAMLResponse"]).decode()
+    assert "EncryptedAssertion" in xml and "aiko.tanaka" not in xml
+    response = post_saml_answer(client, action, fields)
+    assert response.status_code == 302
+    assert User.objects.get().email == "aiko.tanaka@st.kansai-u.ac.jp"
