@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('issuer', models.URLField(help_text="The platform's issuer (iss), e.g. https://moodle.example.ac.jp", max_length=300, verbose_name='issuer')),
+                ('issuer', models.URLField(help_text="The platform’s issuer (iss), e.g. https://moodle.example.ac.jp", max_length=300, verbose_name='issuer')),
                 ('client_id', models.CharField(help_text='The client ID the platform gave the portal.', max_length=200, verbose_name='client ID')),
                 ('auth_login_url', models.URLField(max_length=500, verbose_name='authentication request URL')),
                 ('auth_token_url', models.URLField(max_length=500, verbose_name='access token URL')),
