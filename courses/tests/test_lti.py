@@ -127,8 +127,11 @@ def test_launch_links_an_existing_account_by_email_and_then_by_platform_id(clien
 def test_instructor_launch_creates_a_faculty_account(client, platform, module):
     platform.add_user("prof", email="prof@partner.example.edu", roles=[INSTRUCTOR])
     platform.add_launch("open", custom={"jige_module": module.slug})
-    assert launch(client, platform, user="prof", hint="open").status_code == 302
-    assert User.objects.get(email="prof@partner.example.edu").has_role(Role.FACULTY)
+    assert launch(client, platform, user="prof", hint="open")["Location"] == module.group.get_absolute_url()
+    instructor = User.objects.get(email="prof@partner.example.edu")
+    assert instructor.has_role(Role.FACULTY)
+    assert Membership.objects.filter(group=module.group, user=instructor).exists()
+    assert not Enrolment.objects.filter(learner=instructor).exists()  # no learner's seat taken
 
 
 def test_launch_into_a_full_module_still_opens_its_group_and_says_why(client, platform, module, other_student):
