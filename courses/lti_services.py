@@ -91,12 +91,16 @@ def tool_key():
 
 
 def tool_jwks() -> dict:
-    """The public key set platforms fetch: every key, retired ones too, for tokens still in flight."""
+    """The public key set platforms fetch: every key, retired ones too, for tokens still in flight.
+    The first key is made here when none exists yet, so a platform can be set up before any launch."""
+    if keys_configured() and not LtiToolKey.objects.exists():
+        tool_key()
     return {"keys": list(LtiToolKey.objects.order_by("-created_at").values_list("public_jwk", flat=True))}
 
 
 @transaction.atomic
 def rotate_tool_key() -> str:
+    """Retire the active key (still published, for JWTs already signed with it) and make a new one."""
     LtiToolKey.objects.active().select_for_update().update(retired_at=timezone.now())
     kid, _key = tool_key()
     return kid

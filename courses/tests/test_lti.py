@@ -160,11 +160,19 @@ def test_staff_accounts_are_not_opened_from_a_platform(client, platform, module,
 
 
 def test_jwks_endpoint_publishes_the_public_key_only(client, db):
-    lti_services.tool_key()
     keys = client.get(reverse("courses:lti_jwks")).json()["keys"]
     assert len(keys) == 1
     assert keys[0]["kty"] == "RSA" and keys[0]["alg"] == "RS256"
     assert "d" not in keys[0] and "p" not in keys[0]
+    assert keys[0]["kid"] == lti_services.tool_key()[0]
+
+
+def test_a_rotated_tool_key_stays_published_beside_the_new_one(client, db):
+    old_kid, _key = lti_services.tool_key()
+    new_kid = lti_services.rotate_tool_key()
+    assert new_kid != old_kid
+    assert lti_services.tool_key()[0] == new_kid
+    assert {key["kid"] for key in client.get(reverse("courses:lti_jwks")).json()["keys"]} == {old_kid, new_kid}
 
 
 # --- refused launches: a clear, translated page and nothing written -------------------------------
