@@ -91,12 +91,16 @@ def tool_key():
 
 
 def tool_jwks() -> dict:
-    """The public key set platforms fetch: every key, retired ones too, for tokens still in flight."""
+    """The public key set platforms fetch: every key, retired ones too, for tokens still in flight.
+    The first key is made here when none exists yet, so a platform can be set up before any launch."""
+    if keys_configured() and not LtiToolKey.objects.exists():
+        tool_key()
     return {"keys": list(LtiToolKey.objects.order_by("-created_at").values_list("public_jwk", flat=True))}
 
 
 @transaction.atomic
 def rotate_tool_key() -> str:
+    """Retire the active key (still published, for JWTs already signed with it) and make a new one."""
     LtiToolKey.objects.active().select_for_update().update(retired_at=timezone.now())
     kid, _key = tool_key()
     return kid
@@ -237,10 +241,16 @@ def _resource_link(deployment: LtiDeployment, claims: dict) -> LtiResourceLink:
     return link
 
 
-def _open_module(module: Module, user: User) -> tuple[str, str]:
-    """Enrol when possible and open the module's group: (URL, refusal or "")."""
+def _open_module(module: Module, user: User, *, instructor: bool = False) -> tuple[str, str]:
+    """Enrol a learner when possible and open the module's group: (URL, refusal or "").
+    Instructors of the course join the group without taking a learner's seat."""
     from .services import enrol_learner
 
+    if instructor:
+        if module.group_id:
+            community_services.add_member(group=module.group, user=user)
+            return module.group.get_absolute_url(), ""
+        return module.get_absolute_url(), ""
     enrolment = Enrolment.objects.filter(module=module, learner=user).first()
     if enrolment is not None and enrolment.status == Enrolment.Status.COMPLETED and module.alumni_group_id:
         return module.alumni_group.get_absolute_url(), ""
@@ -294,7 +304,7 @@ def complete_launch(*, id_token: str, state: str, browser_state: str) -> Launch:
     account = LtiAccount.objects.get(platform=platform, subject=str(claims["sub"]))
     LtiLaunch.objects.update_or_create(link=link, account=account, defaults={"last_launched_at": timezone.now()})
     if link.module_id:
-        launch.redirect_url, launch.refusal = _open_module(link.module, user)
+        launch.redirect_url, launch.refusal = _open_module(link.module, user, instructor=lti.is_instructor(claims))
     elif link.group_id:
         community_services.add_member(group=link.group, user=user)
         launch.redirect_url = link.group.get_absolute_url()

@@ -127,8 +127,11 @@ def test_launch_links_an_existing_account_by_email_and_then_by_platform_id(clien
 def test_instructor_launch_creates_a_faculty_account(client, platform, module):
     platform.add_user("prof", email="prof@partner.example.edu", roles=[INSTRUCTOR])
     platform.add_launch("open", custom={"jige_module": module.slug})
-    assert launch(client, platform, user="prof", hint="open").status_code == 302
-    assert User.objects.get(email="prof@partner.example.edu").has_role(Role.FACULTY)
+    assert launch(client, platform, user="prof", hint="open")["Location"] == module.group.get_absolute_url()
+    instructor = User.objects.get(email="prof@partner.example.edu")
+    assert instructor.has_role(Role.FACULTY)
+    assert Membership.objects.filter(group=module.group, user=instructor).exists()
+    assert not Enrolment.objects.filter(learner=instructor).exists()  # no learner's seat taken
 
 
 def test_launch_into_a_full_module_still_opens_its_group_and_says_why(client, platform, module, other_student):
@@ -157,11 +160,19 @@ def test_staff_accounts_are_not_opened_from_a_platform(client, platform, module,
 
 
 def test_jwks_endpoint_publishes_the_public_key_only(client, db):
-    lti_services.tool_key()
     keys = client.get(reverse("courses:lti_jwks")).json()["keys"]
     assert len(keys) == 1
     assert keys[0]["kty"] == "RSA" and keys[0]["alg"] == "RS256"
     assert "d" not in keys[0] and "p" not in keys[0]
+    assert keys[0]["kid"] == lti_services.tool_key()[0]
+
+
+def test_a_rotated_tool_key_stays_published_beside_the_new_one(client, db):
+    old_kid, _key = lti_services.tool_key()
+    new_kid = lti_services.rotate_tool_key()
+    assert new_kid != old_kid
+    assert lti_services.tool_key()[0] == new_kid
+    assert {key["kid"] for key in client.get(reverse("courses:lti_jwks")).json()["keys"]} == {old_kid, new_kid}
 
 
 # --- refused launches: a clear, translated page and nothing written -------------------------------
