@@ -95,6 +95,14 @@ def _roles_after_flush(request):
             sync_site()
 
 
+def pytest_configure(config):
+    # Also for module- and session-scoped set-ups (the seeded key pages, the live server), which
+    # run before the per-test fixture below.
+    from django.conf import settings
+
+    settings.TWO_FACTOR_REQUIRED = False
+
+
 @pytest.fixture(autouse=True)
 def _two_factor_where_tested(request, settings):
     """The personas sign in with a password only; staff and faculty would otherwise be sent to set

@@ -81,6 +81,7 @@ def test_admin_pages_name_the_favicon_that_static_serves(client, staff_member):
 
 def test_profile_bios_are_markdown_rendered_and_sanitized(client, student, other_student):
     other_student.profile.bio = "Mai **loves** hiking. <script>alert(1)</script> [site](javascript:alert(1))"
+    other_student.profile.share_profile = True  # a bio is shown to other members only when shared
     other_student.profile.save()
     client.force_login(student)
     html = client.get(reverse("community:profile", args=[other_student.pk])).content.decode()
