@@ -87,7 +87,7 @@ def test_issuers_key_holders_must_set_up_totp_and_students_need_not(client, facu
 def test_the_setup_page_is_in_japanese_for_a_japanese_member(client, staff_member):
     sign_in(client, staff_member)
     page = client.get(reverse("credentials:wallet"), follow=True).content.decode()
-    assert 'lang="ja"' in page and "2段階認証が必要です" in page
+    assert 'lang="ja"' in page and "多要素認証が必要です" in page
     client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     page = client.get(reverse("mfa_activate_totp")).content.decode()
     assert 'lang="ja"' in page and "認証アプリを有効化する" in page
