@@ -68,8 +68,10 @@ def group_items(group) -> list[CalendarItem]:
     return [item for provider in _providers("GROUP_ITEMS") for item in provider(group)]
 
 
-def event_item(event, *, tentative: bool = False) -> CalendarItem:
-    """A community Event as a calendar entry; its link goes to the event's page."""
+def event_item(event, *, tentative: bool = False, with_link: bool = True) -> CalendarItem:
+    """A community Event as a calendar entry; its URL goes to the event's page. The link for
+    joining online is in the location only with `with_link` (the personal feed of a member who
+    answered), as the event's page shows it only to them."""
     return CalendarItem(
         uid=uid_for(f"event-{event.pk}"),
         title=event.title,
@@ -77,7 +79,7 @@ def event_item(event, *, tentative: bool = False) -> CalendarItem:
         end=event.ends_at,
         time_zone=event.time_zone,
         description=event.description,
-        location=event.location(),
+        location=event.location(with_link=with_link),
         url=absolute_url(event.get_absolute_url()),
         sequence=event.sequence,
         cancelled=event.is_cancelled,

@@ -319,7 +319,7 @@ def module_calendar(request, slug):
     items = calendar_items.session_items(module, module.sessions.all())
     if module.group_id and not module.group.content_is_private:
         items += [
-            calendar.event_item(event)
+            calendar.event_item(event, with_link=False)
             for event in Event.objects.filter(group=module.group).select_related("campus", "group")
         ]
     response = HttpResponse(calendar.build_feed(module.title, items), content_type="text/calendar; charset=utf-8")

@@ -121,12 +121,12 @@ class Event(models.Model):
     def has_ended(self, now=None) -> bool:
         return self.ends_at <= (now or timezone.now())
 
-    def location(self) -> str:
+    def location(self, *, with_link: bool = True) -> str:
         """Campus and room (and the link for online events), for calendar apps."""
         parts = []
         if self.is_on_site and self.campus_id:
             parts.append(", ".join(p for p in (str(self.campus), self.room) if p))
-        if self.is_online and self.online_url:
+        if with_link and self.is_online and self.online_url:
             parts.append(self.online_url)
         return " / ".join(parts)
 

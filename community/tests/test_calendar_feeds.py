@@ -187,3 +187,18 @@ def test_module_group_events_tab_and_group_feed_show_the_weekly_sessions(client,
 
     assert f"{module.title_en}: Lab" in page.content.decode()
     assert f"{module.title_en}: Lab" in events_of(parse(feed))
+
+
+def test_the_online_link_is_in_the_personal_feed_of_who_answered_not_in_the_public_group_feed(client, student):
+    group = CommunityGroupFactory(slug="link-club")
+    services.add_member(group=group, user=student)
+    event = tokyo_event(group)
+    services.answer_event(event=event, user=student, answer=RSVP.Answer.GOING)
+
+    public = events_of(parse(client.get(reverse("community:group_feed", args=["link-club"]))))
+    personal = events_of(
+        parse(client.get(reverse("community:member_feed", args=[services.feed_token_for(user=student).token])))
+    )
+
+    assert "location" not in public["Tea ceremony evening"]
+    assert "https://meet.example.org/tea" in str(personal["Tea ceremony evening"]["location"])

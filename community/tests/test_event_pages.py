@@ -100,6 +100,13 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
     ):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    for url in (
+        reverse("community:calendar_token"),
+        reverse("community:event_answer", args=[group.slug, event.pk]),
+    ):
+        response = client.post(url, {"action": "regenerate", "answer": "going"})
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not RSVP.objects.exists() and not CalendarToken.objects.exists()
 
 
 def test_only_owners_admins_and_staff_plan_edit_and_cancel(client, student, staff_member):

@@ -147,7 +147,7 @@ def event_create(request, slug):
     access.require_manager()
     if access.group.is_archived:
         raise PermissionDenied
-    form = EventForm(request.POST or None)
+    form = EventForm(request.POST or None, initial={"time_zone": request.user.time_zone})
     if request.method == "POST" and form.is_valid():
         event = services.create_event(group=access.group, by=request.user, **form.cleaned_data)
         messages.success(request, _("The event has been planned."))
@@ -266,7 +266,7 @@ def member_feed(request, token):
 
 
 def _group_feed(group):
-    items = [calendar.event_item(e) for e in _events_of(Q(group=group))]
+    items = [calendar.event_item(e, with_link=False) for e in _events_of(Q(group=group))]
     items += calendar.group_items(group)
     return calendar.build_feed(str(group.name), items)
 
