@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +46,9 @@ class AccountForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(is_active=True)
+        # A company waiting for staff review is inactive, yet its contact's own: keep it choosable.
+        current = Q(pk=self.instance.organization_id) if self.instance.organization_id else Q(pk__in=[])
+        self.fields["organization"].queryset = Organization.objects.filter(Q(is_active=True) | current)
 
 
 class ProfileForm(forms.ModelForm):
@@ -145,7 +148,9 @@ class GroupForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name_en"].required = True
-        self.fields["organization"].queryset = Organization.objects.filter(is_active=True)
+        # A company waiting for staff review is inactive, yet its contact's own: keep it choosable.
+        current = Q(pk=self.instance.organization_id) if self.instance.organization_id else Q(pk__in=[])
+        self.fields["organization"].queryset = Organization.objects.filter(Q(is_active=True) | current)
         self.fields["campus"].queryset = Campus.objects.select_related("organization")
 
 

@@ -3,6 +3,7 @@
 from community.home import Panel
 from community.models import Role
 
+from . import caching
 from .models import Application, HostCompany
 
 APPLICATIONS = 5
@@ -26,4 +27,27 @@ def applications_panel(user) -> Panel | None:
     return Panel(40, "internships/_home_panel.html", {"applications": applications})
 
 
-PANELS = [applications_panel]
+def registration_panel(user) -> Panel | None:
+    """A member whose company registration waits for staff, or was declined, sees where it stands."""
+    # Only members who registered a company have a home organization and no role but guest.
+    if not user.organization_id or user.role_names - {Role.GUEST}:
+        return None
+    company = (
+        HostCompany.objects.filter(registered_by=user)
+        .exclude(status=HostCompany.Status.APPROVED)
+        .select_related("organization")
+        .first()
+    )
+    if company is None:
+        return None
+    return Panel(35, "internships/_home_registration_panel.html", {"company": company}, (caching.POSTINGS,))
+
+
+def consortium_panel(user) -> Panel | None:
+    """Local government and consortium members go to their prefecture's outcomes."""
+    if not user.has_role(Role.CONSORTIUM):
+        return None
+    return Panel(35, "internships/_home_consortium_panel.html")
+
+
+PANELS = [applications_panel, registration_panel, consortium_panel]

@@ -420,3 +420,27 @@ def test_only_contacts_of_an_approved_company_invite(client, student, other_comp
     response = client.post(reverse("internships:company_colleagues"), {"email": "new@x.example", "language": "en"})
     assert response.status_code == 403
     assert not CompanyInvitation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_home_page_tells_the_contact_where_the_registration_stands(client, registered):
+    client.force_login(registered.registered_by)
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("internships:company_registration") in html and "Waiting for review" in html
+
+
+@pytest.mark.django_db
+def test_a_consortium_member_finds_the_outcomes_from_the_home_page(client):
+    government = OrganizationFactory(kind=Organization.Kind.LOCAL_GOVERNMENT, country="JP", prefecture="10")
+    client.force_login(UserFactory(roles=[Role.CONSORTIUM], organization=government))
+    assert reverse("internships:outcomes") in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_contact_waiting_for_review_keeps_their_company_in_the_account_form(registered):
+    from community.forms import AccountForm
+
+    others = AccountForm(instance=UserFactory()).fields["organization"].queryset
+    assert registered.organization not in others
+    own = AccountForm(instance=registered.registered_by).fields["organization"].queryset
+    assert registered.organization in own

@@ -5,7 +5,8 @@ import pytest
 from community import demo as community_demo
 from community.models import Role, User
 from internships import demo
-from internships.models import Application, ApplicationEvent, HostCompany, Posting, Programme, Testimonial
+from internships.models import Application, ApplicationEvent, HostCompany, Posting, Programme
+from internships.models import Testimonial as InternTestimonial  # not a test class
 
 
 @pytest.mark.django_db
@@ -26,5 +27,5 @@ def test_demo_data_covers_every_state_and_is_idempotent():
     registered = HostCompany.objects.get(organization__slug="haruna-craft-brewery")
     assert registered.status == HostCompany.Status.PENDING and registered.registered_by is not None
     assert Programme.objects.get(slug="gunma-glocal-leadership").postings.exists()
-    assert Testimonial.objects.filter(consent=True).count() == 1
+    assert InternTestimonial.objects.filter(consent=True).count() == 1
     assert User.objects.get(email="consortium@demo.jige.example").has_role(Role.CONSORTIUM)
