@@ -56,6 +56,7 @@ class ProfileForm(forms.ModelForm):
         model = Profile
         fields = [
             "other_script_name",
+            "name_reading",
             "country",
             "home_campus",
             "year_of_study",

@@ -32,3 +32,10 @@ def render_markdown(source: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer ugc",
     )
+
+
+def render_text(source: str) -> str:
+    """A post, comment or message: Markdown, with its mentions ("@[id]") as the members' current names."""
+    from .mentions import link_mentions
+
+    return link_mentions(render_markdown(source), source)

@@ -24,6 +24,7 @@ from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from .mentions import decode_mentions
 from .models import (
     Block,
     Comment,
@@ -159,7 +160,7 @@ def export_writing(user: User) -> dict:
             {
                 "id": post.pk,
                 "group": post.group.name,
-                "body": post.body,
+                "body": decode_mentions(post.body),
                 "image": post.image.name or None,
                 "created": _when(post.created_at),
             }
@@ -170,7 +171,7 @@ def export_writing(user: User) -> dict:
                 "id": comment.pk,
                 "post": comment.post_id,
                 "group": comment.post.group.name,
-                "body": comment.body,
+                "body": decode_mentions(comment.body),
                 "created": _when(comment.created_at),
             }
             for comment in comments
@@ -179,7 +180,7 @@ def export_writing(user: User) -> dict:
             {
                 "id": message.pk,
                 "conversation": message.conversation_id,
-                "body": message.body,
+                "body": decode_mentions(message.body),
                 "created": _when(message.created_at),
             }
             for message in sent

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..markup import render_markdown
+from ..markup import render_text
 from ..search import search_text
 from .groups import CommunityGroup
 
@@ -60,7 +60,7 @@ class Post(models.Model):
         return self.body[:60]
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_text(self.body)
         self.search_text = search_text(self.body)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "search_text"}
@@ -95,7 +95,7 @@ class Comment(models.Model):
         return self.body[:60]
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_text(self.body)
         super().save(*args, **kwargs)
 
 
@@ -203,7 +203,7 @@ class Message(models.Model):
         return self.body[:60]
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_text(self.body)
         super().save(*args, **kwargs)
 
 

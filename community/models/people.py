@@ -267,6 +267,15 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.email
 
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        instance._stored_name = instance._name_state()
+        return instance
+
+    def _name_state(self):
+        return (self.__dict__.get("display_name"), self.__dict__.get("erased_at"))
+
     def save(self, *args, **kwargs):
         adding = self._state.adding
         update_fields = kwargs.get("update_fields")
@@ -281,6 +290,12 @@ class User(AbstractUser):
             profile = Profile.objects.filter(pk=self.pk).first()
             if profile is not None:
                 profile.refresh_search_text(user=self)
+            if getattr(self, "_stored_name", None) != self._name_state():
+                # Mentions are stored by id; the texts that show this name are rendered again.
+                from ..services import refresh_mentions_of
+
+                refresh_mentions_of(user_id=self.pk)
+        self._stored_name = self._name_state()
 
     def get_absolute_url(self):
         return reverse("community:profile", args=[self.pk])
@@ -384,6 +399,14 @@ class Profile(models.Model):
         blank=True,
         help_text=_("Your name in Japanese or in Latin letters, e.g. 佐藤 花子 or Sato Hanako."),
     )
+    name_reading = models.CharField(
+        _("reading of your name"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "How your name is read, in kana, e.g. やまもと はなこ. Members find you by it when they mention you."
+        ),
+    )
     # Privacy: nobody is listed until they choose to be; what a member hides is neither shown to
     # other members nor usable to filter them out of the directory.
     share_profile = models.BooleanField(
@@ -417,7 +440,7 @@ class Profile(models.Model):
     def build_search_text(self, user=None) -> str:
         """The name in both scripts, and the field only when the member shows it."""
         user = user or self.user
-        texts = [user.display_name, self.other_script_name]
+        texts = [user.display_name, self.other_script_name, self.name_reading]
         if self.show_field:
             texts.append(self.specialization)
             if self.field_of_study:

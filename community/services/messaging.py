@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from jige_portal.celery import SWEEP_AFTER, send_after_commit
 
 from .. import caching, pagecache
+from ..markup import render_text
+from ..mentions import encode_mentions, mentioned_ids
 from ..models import (
     AuditEvent,
     Block,
@@ -94,6 +96,36 @@ def is_blocked_between(sender: User, recipients) -> bool:
     return Block.objects.filter(blocker__in=recipients, blocked=sender).exists()
 
 
+def _group_members_named(group_id: int, body: str) -> list[User]:
+    """The group's members who may be mentioned ("@Name" to "@[id]"); nobody when no "@"."""
+    if "@" not in body:
+        return []
+    return list(
+        User.objects.filter(memberships__group_id=group_id, is_active=True).only("pk", "display_name", "erased_at")
+    )
+
+
+def refresh_mentions_of(*, user_id: int) -> int:
+    """Render again the posts, comments and messages that mention the member, so that they show
+    the current name (after a rename or an erasure); their pages are rendered again. Safe to
+    repeat: a text already showing the current name is not written. Returns how many changed."""
+    token = f"@[{user_id}]"
+    changed, groups, conversations = 0, set(), set()
+    for model, place in ((Post, "group_id"), (Comment, "post__group_id"), (Message, "conversation_id")):
+        for pk, body, html, where in model.objects.filter(body__contains=token).values_list(
+            "pk", "body", "body_html", place
+        ):
+            fresh = render_text(body)
+            if fresh != html:
+                model.objects.filter(pk=pk).update(body_html=fresh)
+                changed += 1
+                (conversations if model is Message else groups).add(where)
+    pagecache.bump(*[caching.group(pk) for pk in groups])
+    for pk in conversations:
+        bump_version(pk)
+    return changed
+
+
 # --- conversations ---------------------------------------------------------------------------
 
 
@@ -142,6 +174,7 @@ def send_message(*, conversation: Conversation, sender: User, body: str) -> Mess
         raise PermissionDenied
     if is_blocked_between(sender, [seat.user for seat in seats if seat.user_id != sender.pk]):
         raise PermissionDenied
+    body = encode_mentions(body, [seat.user for seat in seats])
     message = Message.objects.create(conversation=conversation, sender=sender, body=body)
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
     Participant.objects.filter(conversation=conversation, user=sender).update(
@@ -278,7 +311,8 @@ def create_post(*, group: CommunityGroup, author: User, body: str, image=None) -
     """Members post; other members with "all activity" are told (broadcast)."""
     if group.is_archived or not Membership.objects.filter(group=group, user=author).exists():
         raise PermissionDenied
-    post = Post(group=group, author=author, body=check_text(body))
+    body = check_text(body)
+    post = Post(group=group, author=author, body=encode_mentions(body, _group_members_named(group.pk, body)))
     if image:
         post.image = image
     post.save()
@@ -293,7 +327,7 @@ ANNOUNCED = "community.post.announced"
 
 
 def announce_post_to_members(*, post_id: int) -> int:
-    """Tell members mentioned as @Display Name (addressed to them, so "only what is addressed
+    """Tell members mentioned (addressed to them, so "only what is addressed
     to me" still gets it), then the other members with "all activity". Safe to repeat: the
     announcement is recorded (audit `community.post.announced`) with its notifications, so a
     second run sends nothing. Returns how many were told."""
@@ -317,10 +351,12 @@ def announce_post_to_members(*, post_id: int) -> int:
             return 0
         mentioned = [
             membership.user
-            for membership in Membership.objects.filter(group=post.group, user__is_active=True)
+            for membership in Membership.objects.filter(
+                group=post.group, user__is_active=True, user_id__in=mentioned_ids(post.body)
+            )
             .exclude(user=post.author)
             .select_related("user")
-            if f"@{membership.user.display_name}" in post.body
+            .order_by("user_id")
         ]
         for user in mentioned:
             notify(
@@ -369,7 +405,8 @@ def can_manage(group: CommunityGroup, user: User) -> bool:
 def edit_post(*, post: Post, by: User, body: str) -> Post:
     if post.author_id != by.pk or post.group.is_archived:
         raise PermissionDenied
-    post.body = check_text(body)
+    body = check_text(body)
+    post.body = encode_mentions(body, _group_members_named(post.group_id, body))
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     audit("community.post.edited", actor=by, group=post.group, target=f"post:{post.pk}")
@@ -389,7 +426,9 @@ def add_comment(*, post: Post, author: User, body: str) -> Comment:
     """Members comment; the post's author is told (it is addressed to them)."""
     if post.group.is_archived or not Membership.objects.filter(group=post.group, user=author).exists():
         raise PermissionDenied
-    comment = Comment.objects.create(post=post, author=author, body=check_text(body))
+    body = check_text(body)
+    body = encode_mentions(body, _group_members_named(post.group_id, body))
+    comment = Comment.objects.create(post=post, author=author, body=body)
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     audit("community.comment.created", actor=author, group=post.group, target=f"comment:{comment.pk}")
     if post.author_id != author.pk:

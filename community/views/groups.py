@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -26,7 +26,8 @@ from ..forms import (
     ReportForm,
 )
 from ..keyset import keyset_page
-from ..models import Comment, CommunityGroup, JoinRequest, Membership, Post, Reaction
+from ..mentions import decode_mentions, mention_candidates
+from ..models import Comment, CommunityGroup, JoinRequest, Membership, Post, Reaction, User
 from ..ratelimit import rate_limited
 from ..search import apply_search
 
@@ -421,6 +422,15 @@ def post_create(request, slug):
     )
 
 
+@login_required
+def group_mentions(request, slug):
+    """Members of the group whose name starts as typed after "@" (JSON, for the composer)."""
+    access = GroupAccess(request, slug)
+    access.require_member()
+    members = User.objects.filter(memberships__group=access.group)
+    return JsonResponse({"results": mention_candidates(members, request.GET.get("q", "")[:80], viewer=request.user)})
+
+
 def _post_in(access, pk):
     access.require_content()
     return get_object_or_404(_posts_for(Q(group=access.group), access.user), pk=pk)
@@ -452,7 +462,7 @@ def post_edit(request, slug, pk):
     post = _post_in(access, pk)
     if post.author_id != request.user.pk:
         raise PermissionDenied
-    form = PostEditForm(request.POST or None, initial={"body": post.body})
+    form = PostEditForm(request.POST or None, initial={"body": decode_mentions(post.body)})
     if request.method == "POST" and form.is_valid():
         services.edit_post(post=post, by=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Your post has been saved."))

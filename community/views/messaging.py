@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import caching, pagecache, services
 from ..forms import MessageForm, NotificationSettingsForm, ReportForm
 from ..keyset import keyset_page
+from ..mentions import mention_candidates
 from ..middleware import apply_user_preferences, cache_only
 from ..models import (
     AuditEvent,
@@ -141,6 +142,16 @@ def conversation_detail(request, pk):
         return [caching.conversation(conversation.pk)], render_page
 
     return pagecache.serve(request, resolve)
+
+
+@login_required
+def conversation_mentions(request, pk):
+    """Participants whose name starts as typed after "@" (JSON, for the composer)."""
+    conversation, _seat = _conversation_for(request, pk)
+    members = User.objects.filter(
+        pk__in=Participant.objects.active().filter(conversation=conversation).values("user_id")
+    )
+    return JsonResponse({"results": mention_candidates(members, request.GET.get("q", "")[:80], viewer=request.user)})
 
 
 @login_required
