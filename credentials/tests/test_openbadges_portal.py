@@ -406,7 +406,8 @@ def test_verify_page_reports_valid_tampered_revoked_and_unknown_issuer(client, s
     assert "Could not be checked." in page and "status list could not be checked" in page
     # The verifier's technical detail is English; a Japanese page says so and marks it.
     page = client.post(url, {"credential": json.dumps(elsewhere)}, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
-    assert '技術的な詳細（発行機関のIT担当者向け）： <span lang="en">the status list is not on this portal</span>' in page
+    detail = '<span lang="en">the status list is not on this portal</span>'
+    assert f"技術的な詳細（発行機関のIT担当者向け）： {detail}" in page
 
     services.revoke_award(award=award, revoked_by=staff_member, reason="Error")
     page = client.post(url, {"credential": json.dumps(award.signed_credential)}).content.decode()
