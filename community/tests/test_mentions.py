@@ -133,3 +133,21 @@ def test_the_reading_is_editable_on_the_profile(client, student):
     client.force_login(student)
     page = client.get(reverse("community:profile_edit")).content.decode()
     assert 'name="profile-name_reading"' in page
+
+
+@pytest.mark.django_db
+def test_a_message_mention_follows_renames_and_erasure(student, yamamoto, group):
+    from django.utils import timezone
+
+    conversation = services.start_conversation(sender=student, recipients=[yamamoto], body="@山本 花子 こんにちは")
+    message = conversation.messages.get()
+    assert message.body == f"@[{yamamoto.pk}] こんにちは"
+    yamamoto.display_name = "Hanako T."
+    yamamoto.save(update_fields=["display_name"])
+    message.refresh_from_db()
+    assert "@Hanako T." in message.body_html and "山本" not in message.body_html
+    yamamoto.erased_at = timezone.now()
+    yamamoto.save()
+    message.refresh_from_db()
+    assert "@Former member" in message.body_html and "Hanako" not in message.body_html
+    assert services.refresh_mentions_of(user_id=yamamoto.pk) == 0  # run twice: nothing left to change

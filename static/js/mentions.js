@@ -5,7 +5,8 @@
  * the server turns "@Display Name" into the member's id when the text is saved. */
 (function () {
   "use strict";
-  var WORD_BEFORE = /[\s(（「『、。,.]/;
+  // Japanese has no spaces between words ("地図は@やま"): only an e-mail address ("a@b") is not a mention.
+  var ADDRESS_BEFORE = /[A-Za-z0-9._%+-]/;
 
   function setup(form, area) {
     var url = form.dataset.mentions;
@@ -35,7 +36,7 @@
       var before = area.value.slice(0, caret);
       var at = before.lastIndexOf("@");
       if (at < 0) return null;
-      if (at > 0 && !WORD_BEFORE.test(before.charAt(at - 1))) return null;
+      if (at > 0 && ADDRESS_BEFORE.test(before.charAt(at - 1))) return null;
       var query = before.slice(at + 1);
       if (query.length > 40 || /\n|\s\s/.test(query)) return null;
       return { at: at, query: query };
