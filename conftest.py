@@ -101,6 +101,13 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.TWO_FACTOR_REQUIRED = False
+    # Every persona and factory member gets a password: PBKDF2 at Django's default 1,000,000
+    # iterations made user creation the slowest part of the suite. A fast hasher for the passwords
+    # made here; PBKDF2 stays accepted for any made by a subprocess (a Celery worker).
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @pytest.fixture(autouse=True)

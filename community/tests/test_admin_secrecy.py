@@ -161,7 +161,7 @@ def test_faculty_user_change_form_shows_no_email_address(client, faculty, studen
     assert response.status_code == 200
     html = page(response)
     assert "Mai Student" in html
-    assert student.email not in html and "pbkdf2" not in html
+    assert student.email not in html and student.password not in html and "pbkdf2" not in html
 
 
 def test_staff_see_and_search_email_addresses(client, staff_member, student):
