@@ -187,8 +187,8 @@ def open_group_chat(*, group: CommunityGroup, user: User) -> Conversation:
         conversation=conversation, user=user, defaults={"last_read_at": membership.joined_at}
     )
     if not created and seat.left_at is not None:
-        # Messages sent while they were away count as unread: they are a member again.
-        Participant.objects.filter(pk=seat.pk).update(left_at=None, last_read_at=seat.left_at)
+        # Back in the group: unread counts from their new membership, as on the group page.
+        Participant.objects.filter(pk=seat.pk).update(left_at=None, last_read_at=membership.joined_at)
         bump_version(conversation.pk)
         forget_badges(user.pk)
     return conversation
@@ -216,6 +216,8 @@ def send_message(*, conversation: Conversation, sender: User, body: str) -> Mess
     non-members of the group; blocks apply to private conversations, as for group posts)."""
     body = check_text(body)
     if conversation.group_id is not None:
+        if conversation.group.is_archived:  # read-only, as its posts are
+            raise PermissionDenied
         open_group_chat(group=conversation.group, user=sender)  # a member's seat; PermissionDenied
     seats = list(Participant.objects.active().filter(conversation=conversation).select_related("user"))
     if sender.pk not in {seat.user_id for seat in seats}:

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from community import services
 from community.models import Conversation, Membership, Message, Notification, Participant
@@ -208,3 +209,46 @@ def test_chat_page_query_budget(client, student, other_student, group, count, dj
         response = client.get(conversation.get_absolute_url())
     assert response.status_code == 200
     assert f"Message {count - 1}" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_member_who_did_not_mute_is_emailed_about_unread_chat_messages(
+    client, student, other_student, group, django_capture_on_commit_callbacks, mailoutbox
+):
+    conversation = services.open_group_chat(group=group, user=student)
+    services.open_group_chat(group=group, user=other_student)
+    services.send_message(conversation=conversation, sender=student, body="Anyone?")
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_message_at=conversation.messages.get().created_at - timedelta(minutes=5)
+    )
+    Participant.objects.filter(user=other_student).update(last_read_at=None)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_unread_messages()
+    assert [message.to for message in mailoutbox] == [[other_student.email]]
+
+
+@pytest.mark.django_db
+def test_archived_group_chat_is_read_only(client, student, group):
+    conversation = services.open_group_chat(group=group, user=student)
+    services.send_message(conversation=conversation, sender=student, body="Last words")
+    type(group).objects.filter(pk=group.pk).update(archived_at=timezone.now())
+    client.force_login(student)
+    page = open_chat(client, group).content.decode()
+    assert "Last words" in page and "nobody can write any more" in page
+    response = send(client, conversation, "After the end")
+    assert response.status_code == 400
+    assert "nobody can write any more" in response.content.decode()
+    assert not Message.objects.filter(body="After the end").exists()
+
+
+@pytest.mark.django_db
+def test_member_who_comes_back_reads_the_chat_again(client, other_student, group):
+    client.force_login(other_student)
+    open_chat(client, group)
+    client.post(reverse("community:group_leave", args=[group.slug]))
+    assert client.get(chat_url(group)).status_code == 404
+    client.post(reverse("community:invitation_answer", args=[group.slug]))  # no invitation: still out
+    MembershipFactory(group=group, user=other_student)
+    assert open_chat(client, group).status_code == 200
+    assert Participant.objects.get(user=other_student).left_at is None
