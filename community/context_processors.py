@@ -29,7 +29,7 @@ class _Badges:
             if value is None:
                 value = {
                     "notifications": Notification.objects.filter(recipient=self.user).unread().count(),
-                    "messages": Participant.objects.filter(user=self.user).unread().count(),
+                    "messages": Participant.objects.filter(user=self.user).unread().not_muted(self.user).count(),
                 }
                 cache.set(key, value, 300)
             self._value = value

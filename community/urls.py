@@ -30,6 +30,7 @@ urlpatterns = [
     path("groups/<slug:slug>/join/", groups.group_join, name="group_join"),
     path("groups/<slug:slug>/leave/", groups.group_leave, name="group_leave"),
     path("groups/<slug:slug>/notifications/", groups.group_notification_settings, name="group_notifications"),
+    path("groups/<slug:slug>/chat/", messaging.group_chat, name="group_chat"),
     path("groups/<slug:slug>/members/", groups.group_members, name="group_members"),
     path("groups/<slug:slug>/members/invite/", groups.member_invite, name="member_invite"),
     path("groups/<slug:slug>/members/<int:user_id>/", groups.member_manage, name="member_manage"),

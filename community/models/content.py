@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..markup import render_text
 from ..search import search_text
-from .groups import CommunityGroup
+from .groups import CommunityGroup, Membership, NotificationLevel
 
 MAX_TEXT_LENGTH = 10_000
 
@@ -125,11 +125,22 @@ class ConversationQuerySet(models.QuerySet):
 
 
 class Conversation(models.Model):
-    """A one-to-one or small group conversation."""
+    """A one-to-one or small group conversation, or a group's own chat (`group` set).
+
+    A group chat has no participant limit: every member of the group may read and write, and
+    takes a seat (their read marker) when they first open it; the seat ends when they leave."""
 
     MAX_PARTICIPANTS = 12
 
     title = models.CharField(_("title"), max_length=120, blank=True)
+    group = models.OneToOneField(
+        CommunityGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="chat",
+        verbose_name=_("group chat of"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -162,6 +173,11 @@ class ParticipantQuerySet(models.QuerySet):
             )
             .filter(Q(last_read_at__isnull=True) | Q(last_read_at__lt=F("conversation__last_message_at")))
         )
+
+    def not_muted(self, user):
+        """Without the chats of groups the member has muted: they make no unread badge."""
+        muted = Membership.objects.filter(user=user, notification_level=NotificationLevel.MUTE).values("group_id")
+        return self.exclude(conversation__group_id__in=muted)
 
 
 class Participant(models.Model):

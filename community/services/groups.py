@@ -113,6 +113,9 @@ def remove_member(*, group: CommunityGroup, user: User, by: User | None = None) 
     """Remove a membership (idempotent). Access ends at once: every view checks the row."""
     deleted, _rows = Membership.objects.filter(group=group, user=user).delete()
     if deleted:
+        from .messaging import end_group_chat_seats
+
+        end_group_chat_seats(group_ids=[group.pk], user_id=user.pk)
         audit("community.membership.removed", actor=by, group=group, target=user.pk)
 
 
@@ -349,6 +352,9 @@ def sync_automatic_groups_for_user(*, user_id: int) -> tuple[int, int]:
     )
     if to_remove:
         Membership.objects.filter(user=user, group_id__in=to_remove, is_automatic=True).delete()
+        from .messaging import end_group_chat_seats
+
+        end_group_chat_seats(group_ids=to_remove, user_id=user.pk)
     if to_add:  # bulk_create sends no signals for the page cache
         pagecache.bump(caching.GROUPS, caching.member(user.pk), *[caching.group(g.pk) for g in to_add])
     if to_add or to_remove:

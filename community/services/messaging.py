@@ -164,23 +164,80 @@ def start_conversation(*, sender: User, recipients: list[User], body: str, title
     return conversation
 
 
+# --- group chats ---------------------------------------------------------------------------
+
+
+def is_group_chat_member(conversation: Conversation, user: User) -> bool:
+    """Group chats are open to the group's members only, checked on every request."""
+    return Membership.objects.filter(group_id=conversation.group_id, user=user).exists()
+
+
+@transaction.atomic
+def open_group_chat(*, group: CommunityGroup, user: User) -> Conversation:
+    """The group's chat (made on first use) with a seat for this member (made, or taken again
+    after they left and came back). Raises PermissionDenied for non-members. Safe to repeat."""
+    membership = Membership.objects.filter(group=group, user=user).first()
+    if membership is None:
+        raise PermissionDenied
+    # Race: two members opening a new group's chat at once; the one-to-one column lets only
+    # one row in, and get_or_create reads the winner's row after the IntegrityError.
+    conversation, _created = Conversation.objects.get_or_create(group=group)
+    # What was said before they joined the group is not unread for them.
+    seat, created = Participant.objects.get_or_create(
+        conversation=conversation, user=user, defaults={"last_read_at": membership.joined_at}
+    )
+    if not created and seat.left_at is not None:
+        # Back in the group: unread counts from their new membership, as on the group page.
+        Participant.objects.filter(pk=seat.pk).update(left_at=None, last_read_at=membership.joined_at)
+        bump_version(conversation.pk)
+        forget_badges(user.pk)
+    return conversation
+
+
+def end_group_chat_seats(*, group_ids, user_id: int) -> None:
+    """When a membership ends: the member's seat in the group chat ends with it (it leaves their
+    list and their unread count) and the cached poll grant is withdrawn. Safe to repeat."""
+    chats = list(Conversation.objects.filter(group_id__in=list(group_ids)).values_list("pk", flat=True))
+    if not chats:
+        return
+    Participant.objects.filter(conversation_id__in=chats, user_id=user_id, left_at__isnull=True).update(
+        left_at=timezone.now()
+    )
+    for pk in chats:
+        revoke_poll_access(conversation_id=pk, user_id=user_id)
+        bump_version(pk)
+    forget_badges(user_id)
+
+
 @transaction.atomic
 def send_message(*, conversation: Conversation, sender: User, body: str) -> Message:
     """Add a message; participants see it at their next poll. Raises PermissionDenied for
-    non-participants and when a participant has blocked the sender."""
+    non-participants and when a participant has blocked the sender (in a group chat: for
+    non-members of the group; blocks apply to private conversations, as for group posts)."""
     body = check_text(body)
+    if conversation.group_id is not None:
+        if conversation.group.is_archived:  # read-only, as its posts are
+            raise PermissionDenied
+        open_group_chat(group=conversation.group, user=sender)  # a member's seat; PermissionDenied
     seats = list(Participant.objects.active().filter(conversation=conversation).select_related("user"))
     if sender.pk not in {seat.user_id for seat in seats}:
         raise PermissionDenied
-    if is_blocked_between(sender, [seat.user for seat in seats if seat.user_id != sender.pk]):
-        raise PermissionDenied
-    body = encode_mentions(body, [seat.user for seat in seats])
+    if conversation.group_id is not None:
+        named = _group_members_named(conversation.group_id, body)
+    else:
+        if is_blocked_between(sender, [seat.user for seat in seats if seat.user_id != sender.pk]):
+            raise PermissionDenied
+        named = [seat.user for seat in seats]
+    body = encode_mentions(body, named)
     message = Message.objects.create(conversation=conversation, sender=sender, body=body)
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
     Participant.objects.filter(conversation=conversation, user=sender).update(
         last_read_at=message.created_at, emailed_up_to=message.created_at
     )
     bump_version(conversation.pk)
+    if conversation.group_id is not None:
+        # The group page shows the chat's unread count, also to members without a seat yet.
+        pagecache.bump(caching.group(conversation.group_id))
     forget_badges(*[seat.user_id for seat in seats])
     return message
 
@@ -221,7 +278,7 @@ def notify_unread_messages(*, now=None) -> int:
         Participant.objects.unread()
         .filter(conversation__last_message_at__lt=now - timezone.timedelta(seconds=UNREAD_EMAIL_DELAY_SECONDS))
         .filter(Q(emailed_up_to__isnull=True) | Q(emailed_up_to__lt=F("conversation__last_message_at")))
-        .select_related("user", "conversation")
+        .select_related("user", "conversation__group")
     )
     count = 0
     for seat in due[:500]:
@@ -238,6 +295,7 @@ def notify_unread_messages(*, now=None) -> int:
                 event="community.message.unread",
                 message=_("You have unread messages in a conversation."),
                 url=seat.conversation.get_absolute_url(),
+                group=seat.conversation.group,  # a muted group's chat sends nothing
             )
             count += 1
     return count

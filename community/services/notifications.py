@@ -179,7 +179,9 @@ def update_notification_settings(*, user: User, level: str, email_mode: str) -> 
 @transaction.atomic
 def update_group_notification_settings(*, membership: Membership, level: str, email_mode: str) -> Membership:
     Membership.objects.filter(pk=membership.pk).update(notification_level=level, email_mode=email_mode)
-    pagecache.bump(caching.group(membership.group_id))
+    # The group chat's unread count (header badge, conversation list) depends on the mute.
+    pagecache.bump(caching.group(membership.group_id), caching.inbox(membership.user_id))
+    forget_badges(membership.user_id)
     membership.notification_level, membership.email_mode = level, email_mode
     return membership
 

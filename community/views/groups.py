@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +27,18 @@ from ..forms import (
 )
 from ..keyset import keyset_page
 from ..mentions import decode_mentions, mention_candidates
-from ..models import Comment, CommunityGroup, JoinRequest, Membership, Post, Reaction, User
+from ..models import (
+    Comment,
+    CommunityGroup,
+    JoinRequest,
+    Membership,
+    Message,
+    NotificationLevel,
+    Participant,
+    Post,
+    Reaction,
+    User,
+)
 from ..ratelimit import rate_limited
 from ..search import apply_search
 
@@ -187,9 +198,27 @@ def group_detail(request, slug):
         access = GroupAccess(request, slug)
         # The group's version covers what GroupAccess read: the group, the member's membership,
         # request or invitation; member(pk), added by the cache, covers staff roles.
-        return [caching.PORTAL, caching.group(access.group.pk)], lambda: _group_page(request, access)
+        # inbox(pk) covers the group chat's unread count: it changes when the member reads it.
+        depends_on = [caching.PORTAL, caching.group(access.group.pk), caching.inbox(request.user.pk)]
+        return depends_on, lambda: _group_page(request, access)
 
     return pagecache.serve(request, resolve)
+
+
+def _chat_unread(group, membership) -> int:
+    """Messages of others in the group chat since the member last read it (or since they joined,
+    before they first open it); none when they muted the group. One query."""
+    if membership.notification_level == NotificationLevel.MUTE:
+        return 0
+    read_up_to = Participant.objects.filter(
+        conversation__group=group, user_id=membership.user_id, left_at__isnull=True
+    ).values("last_read_at")[:1]
+    return (
+        Message.objects.filter(conversation__group=group, is_hidden=False)
+        .exclude(sender_id=membership.user_id)
+        .filter(created_at__gt=Coalesce(Subquery(read_up_to), Value(membership.joined_at)))
+        .count()
+    )
 
 
 def _group_page(request, access):
@@ -217,6 +246,7 @@ def _group_page(request, access):
         context["page"] = keyset_page(request, _posts_for(Q(group=group), request.user))
         fragments.attach_post_cards(request, context["page"].object_list, can_react=access.is_member)
     if access.is_member:
+        context["chat_unread"] = _chat_unread(group, access.membership)
         context["post_form"] = None if group.is_archived else PostForm()
         context["notification_form"] = GroupNotificationForm(
             initial={

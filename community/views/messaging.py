@@ -5,7 +5,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,9 +20,12 @@ from ..mentions import mention_candidates
 from ..middleware import apply_user_preferences, cache_only
 from ..models import (
     AuditEvent,
+    CommunityGroup,
     Conversation,
+    Membership,
     Message,
     Notification,
+    NotificationLevel,
     NotificationSettings,
     Participant,
     Report,
@@ -44,12 +47,26 @@ def conversation_list(request):
 def _conversation_list(request):
     own = Participant.objects.filter(conversation=OuterRef("pk"), user=request.user)
     last_message = Message.objects.filter(conversation=OuterRef("pk"), is_hidden=False).order_by("-created_at", "-pk")
+    muted = Membership.objects.filter(
+        group_id=OuterRef("group_id"), user=request.user, notification_level=NotificationLevel.MUTE
+    )
+    unread = (
+        Message.objects.filter(conversation=OuterRef("pk"), is_hidden=False, created_at__gt=OuterRef("my_last_read"))
+        .exclude(sender=request.user)
+        .order_by()
+        .values("conversation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     conversations = (
         Conversation.objects.of_user(request.user)
+        .select_related("group")
         .annotate(
             my_last_read=Subquery(own.values("last_read_at")[:1]),
             last_body=Subquery(last_message.values("body")[:1]),
+            is_muted=Exists(muted),
         )
+        .annotate(unread_count=Subquery(unread[:1]))
         .prefetch_related(
             Prefetch(
                 "participants",
@@ -60,7 +77,7 @@ def _conversation_list(request):
     )
     page = paginate(request, conversations)
     for conversation in page.object_list:
-        conversation.is_unread = bool(
+        conversation.is_unread = not conversation.is_muted and bool(
             conversation.last_message_at
             and (conversation.my_last_read is None or conversation.my_last_read < conversation.last_message_at)
         )
@@ -71,12 +88,19 @@ def _conversation_for(request, pk) -> tuple[Conversation, Participant]:
     """The conversation and the member's seat; 404 for anyone who is not (or no longer) in it."""
     seat = (
         Participant.objects.active()
-        .select_related("conversation")
+        .select_related("conversation__group")
         .filter(conversation_id=pk, user=request.user)
         .first()
     )
     if seat is None:
-        raise Http404
+        # A member of the group opening its chat for the first time (from a link) takes a seat.
+        chat = Conversation.objects.filter(pk=pk, group__memberships__user=request.user).select_related("group").first()
+        if chat is None:
+            raise Http404
+        services.open_group_chat(group=chat.group, user=request.user)
+        return _conversation_for(request, pk)
+    if seat.conversation.group_id is not None and not services.is_group_chat_member(seat.conversation, request.user):
+        raise Http404  # left the group (the seat ends with the membership; this is the check)
     return seat.conversation, seat
 
 
@@ -137,9 +161,16 @@ def conversation_detail(request, pk):
         def render_page():
             context = _messages_context(request, conversation)
             context.update(form=MessageForm(), report_form=ReportForm(), version=version)
+            if conversation.group_id is not None:
+                context["group_muted"] = Membership.objects.filter(
+                    group_id=conversation.group_id, user=request.user, notification_level=NotificationLevel.MUTE
+                ).exists()
             return render(request, "community/conversation_detail.html", context)
 
-        return [caching.conversation(conversation.pk)], render_page
+        depends_on = [caching.conversation(conversation.pk)]
+        if conversation.group_id is not None:
+            depends_on.append(caching.inbox(request.user.pk))  # the mute, changed on the group page
+        return depends_on, render_page
 
     return pagecache.serve(request, resolve)
 
@@ -148,9 +179,12 @@ def conversation_detail(request, pk):
 def conversation_mentions(request, pk):
     """Participants whose name starts as typed after "@" (JSON, for the composer)."""
     conversation, _seat = _conversation_for(request, pk)
-    members = User.objects.filter(
-        pk__in=Participant.objects.active().filter(conversation=conversation).values("user_id")
-    )
+    if conversation.group_id is not None:
+        members = User.objects.filter(is_active=True, memberships__group_id=conversation.group_id)
+    else:
+        members = User.objects.filter(
+            pk__in=Participant.objects.active().filter(conversation=conversation).values("user_id")
+        )
     return JsonResponse({"results": mention_candidates(members, request.GET.get("q", "")[:80], viewer=request.user)})
 
 
@@ -220,6 +254,17 @@ def conversation_poll(request, pk):
     response["ETag"] = f'"{version}"'
     response["Cache-Control"] = "no-cache, private"
     return response
+
+
+@login_required
+def group_chat(request, slug):
+    """A group's own chat, for its members only (404 for anyone else, as for secret groups)."""
+    group = get_object_or_404(CommunityGroup, slug=slug)
+    try:
+        conversation = services.open_group_chat(group=group, user=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    return redirect(conversation)
 
 
 @login_required
