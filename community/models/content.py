@@ -20,7 +20,8 @@ class PostQuerySet(models.QuerySet):
         return self.filter(is_hidden=False)
 
     def for_feed(self):
-        return self.visible().select_related("author", "group").order_by("-created_at", "-pk")
+        # The attachment rides along in the same query: cards show its name.
+        return self.visible().select_related("author", "group", "attachment").order_by("-created_at", "-pk")
 
     def readable_by(self, user):
         """Posts not hidden by a moderator in groups whose content `user` may read: open public

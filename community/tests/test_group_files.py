@@ -190,6 +190,16 @@ def test_files_tab_lists_name_size_and_who(club_file, other_student):
     assert reverse("community:group_files", args=[club_file.group.slug]) in group_page
 
 
+def test_post_card_links_the_file(club_file, other_student):
+    """On the group page and the post's own page, the card names the file and links its download."""
+    link = reverse("community:group_file_download", args=[club_file.group.slug, club_file.pk])
+    member = signed_in(other_student)
+    for url in (club_file.group.get_absolute_url(), club_file.post.get_absolute_url()):
+        html = member.get(url).content.decode()
+        assert link in html
+        assert "syllabus.pdf" in html
+
+
 def test_files_tab_empty_state(club, student):
     response = signed_in(student).get(reverse("community:group_files", args=[club.slug]))
     assert "No files yet." in response.content.decode()

@@ -490,7 +490,6 @@ def post_detail(request, slug, pk):
             "comment_form": CommentForm() if access.is_member and not access.group.is_archived else None,
             "report_form": ReportForm(),
             "can_delete": post.author_id == request.user.pk or access.can_manage,
-            "attachment": GroupFile.objects.filter(post=post).first() if access.is_member or access.is_staff else None,
         },
     )
 
