@@ -223,3 +223,24 @@ def test_files_tab_query_budget(club, student, other_student, django_assert_max_
         response = client.get(reverse("community:group_files", args=[club.slug]))
     assert response.status_code == 200
     assert response.content.decode().count("file-") == min(count, 20)
+
+
+def test_behind_nginx_the_download_is_an_internal_redirect_with_the_same_headers(club, student, settings):
+    attach(signed_in(student), club, office_file("議事録.docx"))
+    group_file = GroupFile.objects.get()
+    settings.MEDIA_ACCEL_REDIRECT_PREFIX = "/protected-media/"
+    response = download(signed_in(student), group_file)
+    assert response["X-Accel-Redirect"] == "/protected-media/" + group_file.file.name
+    assert response["Content-Type"] == DOCX_TYPE
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''%E8%AD%B0%E4%BA%8B%E9%8C%B2.docx" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response.content == b""
+
+
+def test_files_tab_in_japanese(club_file, other_student):
+    other_student.language = "ja"
+    other_student.save(update_fields=["language"])
+    html = signed_in(other_student).get(reverse("community:group_files", args=[club_file.group.slug])).content.decode()
+    assert "」のファイル</h1>" in html
+    assert "追加した人" in html
