@@ -32,6 +32,7 @@ from .models import (
     DataExport,
     Event,
     GroupCategory,
+    GroupFile,
     IdentityProvider,
     ImportBatch,
     Interest,
@@ -500,6 +501,28 @@ class PostAdmin(AddressPrivacyMixin, GroupContentMixin, admin.ModelAdmin):
     list_select_related = ["group", "author"]
     autocomplete_fields = ["group", "author"]
     date_hierarchy = "created_at"
+
+
+@admin.register(GroupFile)
+class GroupFileAdmin(AddressPrivacyMixin, GroupContentMixin, admin.ModelAdmin):
+    """Files are added only through a post, where their content is checked: here they can be
+    looked up and deleted (with their post's moderation), not added or replaced."""
+
+    list_display = ["original_name", "group", "uploaded_by", "content_type", "size", "created_at"]
+    list_filter = ["content_type"]
+    search_fields = [
+        "original_name",
+        "uploaded_by__email",
+        "uploaded_by__display_name",
+        "group__name_en",
+        "group__name_ja",
+    ]
+    list_select_related = ["group", "uploaded_by"]
+    readonly_fields = ["group", "post", "uploaded_by", "file", "original_name", "content_type", "size", "created_at"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Comment)

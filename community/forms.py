@@ -1,8 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .attachments import AttachmentField
 from .images import ImageUploadField
 from .models import (
     RSVP,
@@ -201,6 +203,19 @@ class PostForm(TextInputMixin, forms.Form):
         ),
     )
     image = ImageUploadField(label=_("Image (optional)"), required=False)
+    attachment = AttachmentField(
+        label=_("File (optional)"),
+        required=False,
+        help_text=_(
+            "A PDF, an image or a Word, Excel or PowerPoint document, up to %(limit)s MB. Only members can open it."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachment"].help_text = self.fields["attachment"].help_text % {
+            "limit": settings.GROUP_FILE_MAX_MB
+        }
 
 
 class PostEditForm(TextInputMixin, forms.Form):

@@ -39,6 +39,7 @@ def _card_key(post, *, show_group: bool, can_react: bool, path: str) -> str:
         post.pk,
         hashlib.sha256(post.body_html.encode()).hexdigest(),
         str(post.image),
+        getattr(getattr(post, "attachment", None), "pk", None),  # loaded with the post (for_feed)
         post.created_at.isoformat(),
         post.edited_at.isoformat() if post.edited_at else "",
         post.comment_count,

@@ -27,6 +27,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.encoding import filepath_to_uri
+from django.utils.http import content_disposition_header
 from django.views.static import serve
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name, safe_join
@@ -61,11 +62,13 @@ def is_group_file(name: str) -> bool:
 
 @functools.cache
 def protected_folders() -> frozenset[str]:
-    """Group files and members' data archives: never served under /media/, kept under the
-    bucket's private prefix."""
+    """Group files (post images, covers, attachments) and members' data archives: never served
+    under /media/, kept under the bucket's private prefix."""
+    from .models.content import GROUP_FILE_FOLDER
     from .models.privacy import EXPORT_FOLDER
 
-    return group_folders() | {EXPORT_FOLDER}
+    # Files attached to posts are served only by their own view (views.groups.group_file_download).
+    return group_folders() | {EXPORT_FOLDER, GROUP_FILE_FOLDER}
 
 
 def is_protected_file(name: str) -> bool:
@@ -171,7 +174,8 @@ def send_protected(name: str, *, content_type: str, inline: bool, filename: str)
 
 
 def _disposition(inline: bool, filename: str) -> str:
-    return f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    # RFC 6266: a name outside ASCII (a Japanese file name) goes in `filename*`, percent-encoded.
+    return content_disposition_header(not inline, filename)
 
 
 def serve_public(request, path):

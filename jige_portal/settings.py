@@ -392,6 +392,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
 # With a media bucket, members are redirected to a link signed for this many seconds.
 MEDIA_PROTECTED_URL_EXPIRE = env.int("MEDIA_PROTECTED_URL_EXPIRE", default=60)
+# Files members attach to group posts (community/attachments.py): the largest accepted, in MB.
+GROUP_FILE_MAX_MB = env.int("GROUP_FILE_MAX_MB", default=10)
 if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
     # The same bucket, with group files under the private prefix, outside the public media prefix.
     STORAGES["default"]["BACKEND"] = "community.media.S3MediaStorage"

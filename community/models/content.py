@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..markup import render_text
 from ..search import search_text
@@ -19,7 +20,8 @@ class PostQuerySet(models.QuerySet):
         return self.filter(is_hidden=False)
 
     def for_feed(self):
-        return self.visible().select_related("author", "group").order_by("-created_at", "-pk")
+        # The attachment rides along in the same query: cards show its name.
+        return self.visible().select_related("author", "group", "attachment").order_by("-created_at", "-pk")
 
     def readable_by(self, user):
         """Posts not hidden by a moderator in groups whose content `user` may read: open public
@@ -76,6 +78,46 @@ class Post(models.Model):
             (kind, label, getattr(self, f"{kind}_count", 0), getattr(self, f"my_{kind}", False))
             for kind, label in Reaction.Kind.choices
         ]
+
+
+GROUP_FILE_FOLDER = "group-files"
+
+
+def group_file_path(instance, filename):
+    # A random name: the uploader's name is kept for display only (`original_name`).
+    return f"{GROUP_FILE_FOLDER}/{instance.group_id}/{filename}"
+
+
+class GroupFileQuerySet(models.QuerySet):
+    def listed(self):
+        """Files of posts that a moderator has not hidden, newest first."""
+        return self.filter(post__is_hidden=False).select_related("uploaded_by").order_by("-created_at", "-pk")
+
+
+class GroupFile(models.Model):
+    """A file a member attached to a post (community/attachments.py checked its content)."""
+
+    group = models.ForeignKey(CommunityGroup, on_delete=models.CASCADE, related_name="files")
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="attachment")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("file"), upload_to=group_file_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=130)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(pgettext_lazy("a file", "size"))
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = GroupFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group file")
+        verbose_name_plural = _("group files")
+        indexes = [models.Index(fields=["group", "-created_at"])]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("community:group_file_download", args=[self.group.slug, self.pk])
 
 
 class Comment(models.Model):

@@ -53,6 +53,7 @@ from .groups import (
 from .messaging import (
     add_comment,
     announce_post_to_members,
+    attach_file,
     block_user,
     can_manage,
     check_text,
@@ -120,6 +121,7 @@ __all__ = [
     "check_text",
     "conversation_version",
     "create_group",
+    "attach_file",
     "create_post",
     "decide_join_request",
     "delete_comment",

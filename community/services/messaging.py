@@ -26,6 +26,7 @@ from ..models import (
     Comment,
     CommunityGroup,
     Conversation,
+    GroupFile,
     Membership,
     Message,
     Notification,
@@ -365,8 +366,9 @@ def membership_of(group: CommunityGroup, user: User) -> Membership | None:
 
 
 @transaction.atomic
-def create_post(*, group: CommunityGroup, author: User, body: str, image=None) -> Post:
-    """Members post; other members with "all activity" are told (broadcast)."""
+def create_post(*, group: CommunityGroup, author: User, body: str, image=None, attachment=None) -> Post:
+    """Members post, with an optional checked file (attachments.CheckedFile); other members with
+    "all activity" are told (broadcast)."""
     if group.is_archived or not Membership.objects.filter(group=group, user=author).exists():
         raise PermissionDenied
     body = check_text(body)
@@ -374,11 +376,36 @@ def create_post(*, group: CommunityGroup, author: User, body: str, image=None) -
     if image:
         post.image = image
     post.save()
+    if attachment is not None:
+        attach_file(post=post, checked=attachment)
     audit("community.post.created", actor=author, group=group, target=f"post:{post.pk}")
     from ..tasks import announce_post
 
     send_after_commit(announce_post, post.pk)
     return post
+
+
+def attach_file(*, post: Post, checked) -> GroupFile:
+    """Store a checked upload as the post's file (audit `community.file.attached`). The stored
+    copy is removed again if its row cannot be written."""
+    group_file = GroupFile(
+        group=post.group,
+        post=post,
+        uploaded_by=post.author,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.upload.size,
+    )
+    checked.upload.seek(0)
+    group_file.file.save(checked.storage_name, checked.upload, save=False)
+    stored = group_file.file.name
+    try:
+        group_file.save()
+    except Exception:
+        group_file.file.storage.delete(stored)
+        raise
+    audit("community.file.attached", actor=post.author, group=post.group, target=f"file:{group_file.pk}")
+    return group_file
 
 
 ANNOUNCED = "community.post.announced"

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import caching, fragments, pagecache, services
+from .. import caching, fragments, media, pagecache, services
 from ..forms import (
     CommentForm,
     DecisionForm,
@@ -30,6 +30,7 @@ from ..mentions import decode_mentions, mention_candidates
 from ..models import (
     Comment,
     CommunityGroup,
+    GroupFile,
     JoinRequest,
     Membership,
     Message,
@@ -443,12 +444,50 @@ def post_create(request, slug):
     form = PostForm(request.POST, request.FILES)
     if form.is_valid():
         services.create_post(
-            group=access.group, author=request.user, body=form.cleaned_data["body"], image=form.cleaned_data["image"]
+            group=access.group,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            image=form.cleaned_data["image"],
+            attachment=form.cleaned_data["attachment"],
         )
         messages.success(request, _("Your post has been published."))
         return redirect(access.group)
     return render(
         request, "community/post_form.html", {"group": access.group, "form": form, "creating": True}, status=400
+    )
+
+
+def _files_of(access):
+    """The group's files, for its members (and staff) only: 404 for everyone else, also for
+    former members and in public groups, whose posts anyone may read."""
+    if not (access.is_member or access.is_staff):
+        raise Http404
+    files = GroupFile.objects.filter(group=access.group)
+    return files if access.is_staff else files.filter(post__is_hidden=False)
+
+
+@login_required
+def group_files(request, slug):
+    access = GroupAccess(request, slug)
+    files = _files_of(access).select_related("uploaded_by").order_by("-created_at", "-pk")
+    return render(
+        request,
+        "community/groupfile_list.html",
+        {"group": access.group, "access": access, "page": paginate(request, files)},
+    )
+
+
+@login_required
+def group_file_download(request, slug, pk):
+    """The file as a download with the type its content was checked to have, whatever the
+    browser would guess (nosniff), under its sanitised original name."""
+    access = GroupAccess(request, slug)
+    group_file = get_object_or_404(_files_of(access), pk=pk)
+    return media.send_protected(
+        group_file.file.name,
+        content_type=group_file.content_type,
+        inline=False,
+        filename=group_file.original_name,
     )
 
 
