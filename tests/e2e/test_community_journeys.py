@@ -39,10 +39,11 @@ def test_student_finds_a_hobby_group_in_japanese_joins_posts_and_messages_a_memb
     open_menu(page)
     page.get_by_role("navigation", name="メイン").get_by_role("link", name="コミュニティ").click()
     page.get_by_role("heading", level=1, name="グループを探す").wait_for()
-    page.get_by_label("検索").fill("東京")
-    page.locator(".finder summary").click()  # the filters sit behind "絞り込み" on a phone
-    page.get_by_label("カテゴリー").select_option("hobby")
-    page.get_by_role("button", name="検索").click()
+    finder = page.get_by_role("search", name="グループを探す")  # not the header's "ポータルを検索"
+    finder.get_by_label("検索").fill("東京")
+    finder.locator("summary").click()  # the filters sit behind "絞り込み" on a phone
+    finder.get_by_label("カテゴリー").select_option("hobby")
+    finder.get_by_role("button", name="検索").click()
     results = page.get_by_role("region", name=re.compile("件のグループが見つかりました"))
     results.get_by_role("link", name="東京ハイキング部").wait_for()
     assert results.get_by_role("link", name="京都茶道部").count() == 0
@@ -85,7 +86,8 @@ def test_message_appears_in_the_open_conversation_without_reload(new_page, stude
     page_b.on("response", lambda r: polls.append(r.status) if "/poll/" in r.url else None)
 
     page_a.goto(conversation.get_absolute_url())
-    page_a.get_by_role("textbox", name="Message").fill("Are you free for lunch? 🍜")
+    # mentions.js turns the message field into a combobox (it suggests members after "@")
+    page_a.get_by_role("combobox", name="Message").fill("Are you free for lunch? 🍜")
     page_a.get_by_role("button", name="Send").click()
 
     page_b.locator(".chat__message", has_text="Are you free for lunch? 🍜").wait_for(timeout=15_000)

@@ -63,7 +63,9 @@ def test_student_completes_the_demo_module_sees_award_and_pathway_in_japanese_an
     card.get_by_role("link", name="異文化チームワーク").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "異文化チームワーク"
-    page.get_by_role("button", name="公開する").click()
+    page.get_by_role("link", name="公開する").click()
+    page.get_by_role("heading", level=1, name="このクレデンシャルを公開しますか？").wait_for()
+    page.get_by_role("button", name="はい、公開します").click()
     page.wait_for_load_state()
     assert page.get_by_text("公開中").is_visible()
     public_url = page.locator("#share-url").input_value()
