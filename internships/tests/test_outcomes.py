@@ -2,8 +2,10 @@
 
 import csv
 import io
+import re
 
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,7 +64,9 @@ def test_dashboard_figures_and_charts(client, staff_member, placements):
     html = response.content.decode()
     assert html.count('class="bar-chart__svg"') == 2
     assert 'class="bar-chart__bar"' in html
-    assert "cdn" not in html.lower() and "<script" not in html
+    # The charts are drawn by the server: no script or stylesheet from elsewhere, no chart script.
+    assert not re.search(r'<(?:script|link)[^>]+(?:src|href)="(?:https?:)?//', html)
+    assert re.findall(r"<script[^>]*>", html) == [f'<script src="{static("js/portal.js")}" defer>']
 
 
 @pytest.mark.django_db

@@ -4,13 +4,14 @@
 sign in for visitors on members' pages.
 """
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from internships.models import Application, OutcomeSurvey, Posting
+from internships.models import Application, CompanyInvitation, OutcomeSurvey, Posting, SavedSearch
 
 from .factories import ApplicationFactory, PostingFactory
 
@@ -41,6 +42,14 @@ def world(company, student, other_student, company_contact, other_company_contac
         approved=approved,
         in_progress=in_progress,
         survey=OutcomeSurvey.objects.create(application=completed, wave=6),
+        completed=completed,
+        saved_search=SavedSearch.objects.create(user=student, name="Remote", filters={"mode": "remote"}),
+        invitation=CompanyInvitation.objects.create(
+            company=company,
+            email="colleague@example.co.jp",
+            invited_by=company_contact,
+            expires_at=now + timedelta(days=14),
+        ),
         users={
             "student": student,
             "other_student": other_student,
@@ -134,6 +143,62 @@ MATRIX = {
     "posting_create": (
         lambda w: ("get", reverse("internships:posting_create"), None),
         _row(403, 403, 200, 200, 403, LOGIN),
+    ),
+    "saved_searches": (
+        lambda w: ("get", reverse("internships:saved_searches"), None),
+        _row(200, 200, 403, 403, 403, LOGIN),
+    ),
+    "saved_search_create": (
+        lambda w: ("post", reverse("internships:saved_search_create"), {"name": "Data", "mode": "remote"}),
+        _row(302, 302, 403, 403, 403, LOGIN),
+    ),
+    "saved_search_delete": (
+        lambda w: ("post", reverse("internships:saved_search_delete", args=[w.saved_search.pk]), {}),
+        _row(302, 404, 403, 403, 403, LOGIN),
+    ),
+    "outcomes_summary_csv": (
+        lambda w: ("get", reverse("internships:outcomes_summary_csv"), None),
+        _row(403, 403, 403, 403, 200, LOGIN),
+    ),
+    "company_register": (
+        lambda w: ("get", reverse("internships:company_register"), None),
+        _row(200, 200, 200, 200, 200, 200),
+    ),
+    "company_registration": (
+        lambda w: ("get", reverse("internships:company_registration"), None),
+        _row(302, 302, 302, 302, 302, LOGIN),
+    ),
+    "company_profile": (
+        lambda w: ("get", w.posting.company.get_absolute_url(), None),
+        _row(200, 200, 200, 200, 200, 200),
+    ),
+    "company_registrations": (
+        lambda w: ("get", reverse("internships:company_registrations"), None),
+        _row(403, 403, 403, 403, 200, LOGIN),
+    ),
+    "company_approve": (
+        lambda w: ("post", reverse("internships:company_approve", args=[w.posting.company.pk]), {}),
+        _row(403, 403, 403, 403, 302, LOGIN),
+    ),
+    "company_decline": (
+        lambda w: ("post", reverse("internships:company_decline", args=[w.posting.company.pk]), {"reason": "No."}),
+        _row(403, 403, 403, 403, 302, LOGIN),
+    ),
+    "company_colleagues": (
+        lambda w: ("get", reverse("internships:company_colleagues"), None),
+        _row(403, 403, 200, 200, 403, LOGIN),
+    ),
+    "invitation_withdraw": (
+        lambda w: ("post", reverse("internships:invitation_withdraw", args=[w.invitation.pk]), {}),
+        _row(403, 403, 302, 404, 403, LOGIN),
+    ),
+    "invitation": (
+        lambda w: ("get", reverse("internships:invitation", args=[w.invitation.token]), None),
+        _row(200, 200, 200, 200, 200, 200),
+    ),
+    "testimonial": (
+        lambda w: ("post", reverse("internships:testimonial", args=[w.completed.pk]), {"body": "Great team."}),
+        _row(302, 404, 404, 404, 404, LOGIN),
     ),
 }
 
