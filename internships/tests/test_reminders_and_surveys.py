@@ -31,7 +31,11 @@ def running(posting, student):
 
 def test_tasks_are_scheduled_by_beat():
     scheduled = {entry["task"] for entry in BEAT_SCHEDULE.values()}
-    assert scheduled == {"internships.tasks.send_evaluation_reminders", "internships.tasks.send_outcome_surveys"}
+    assert scheduled == {
+        "internships.tasks.send_evaluation_reminders",
+        "internships.tasks.send_outcome_surveys",
+        "internships.tasks.alert_saved_searches",
+    }
 
 
 @pytest.mark.django_db
