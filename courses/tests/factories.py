@@ -122,11 +122,17 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
 
 def restore_role_permissions() -> None:
     """A transactional test ends with a flush that empties the role groups' permissions (the
-    migrations' data is gone); browser journeys that need them put them back first."""
+    migrations' data is gone); browser journeys that need them put them back first. After a
+    test with `serialized_rollback`, the flush skips post_migrate, so the content types and
+    permissions themselves are gone too: they are made again first."""
     from importlib import import_module
 
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)  # creates missing content types as well
     for app_label, migration in (("community", "0002_roles"), ("courses", "0002_roles")):
         roles = import_module(f"{app_label}.migrations.{migration}").ROLE_PERMISSIONS
         for role, codenames in roles.items():
