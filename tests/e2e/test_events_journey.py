@@ -12,7 +12,7 @@ import pytest
 from community import services
 from community.models import RSVP, Event
 from community.tests.factories import PASSWORD, CampusFactory, CommunityGroupFactory
-from tests.e2e.conftest import axe_violations, screenshot
+from tests.e2e.conftest import axe_violations, open_menu, screenshot
 
 
 def sign_in(page, email):
@@ -64,7 +64,8 @@ def test_owner_plans_an_event_and_a_member_answers_and_subscribes(new_page, live
     assert axe_violations(member) == []
     screenshot(member, "event-detail-375")
 
-    member.get_by_text("Mai Student").first.click()  # the user menu
+    open_menu(member)  # on a phone the user menu sits behind the "Menu" button
+    member.locator(".user-menu summary", has_text="Mai Student").click()
     member.get_by_role("link", name="My events").click()
     member.get_by_role("link", name="Moon-viewing haiku").wait_for()
     member.get_by_role("button", name="Get my calendar feed address").click()

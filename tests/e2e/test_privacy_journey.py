@@ -10,7 +10,7 @@ import pytest
 
 from community.tests.factories import PASSWORD, UserFactory
 from community.tests.test_two_factor import totp_code, wait_for_a_fresh_step
-from tests.e2e.conftest import axe_violations, screenshot, sign_in
+from tests.e2e.conftest import axe_violations, open_menu, screenshot, sign_in
 
 
 def _roles():
@@ -29,6 +29,7 @@ def test_member_makes_and_downloads_their_archive_on_a_phone(new_page):
     member = UserFactory(roles=["student"], email="aiko@example.org", display_name="Aiko T.")
     page = new_page()
     sign_in(page, member.email, PASSWORD)
+    open_menu(page)  # on a phone the user menu sits behind the "Menu" button
     page.locator("summary", has_text="Aiko T.").click()
     page.get_by_role("link", name="Your data").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Your data"

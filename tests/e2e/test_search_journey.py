@@ -6,7 +6,7 @@ import pytest
 from community import services
 from community.models import Profile
 from community.tests.factories import PASSWORD, CommunityGroupFactory, OrganizationFactory, PostFactory, UserFactory
-from tests.e2e.conftest import axe_violations, screenshot, sign_in
+from tests.e2e.conftest import axe_violations, open_menu, screenshot, sign_in
 
 
 @pytest.mark.django_db(transaction=True)
@@ -23,6 +23,7 @@ def test_header_search_and_member_directory_on_a_phone(new_page):
     sign_in(page, member.email, PASSWORD)
 
     page.goto("/")
+    open_menu(page)  # on a phone the header search sits behind the "Menu" button
     search_field = page.get_by_role("search").get_by_label("ポータルを検索")
     search_field.focus()
     search_field.type("東京")
