@@ -185,6 +185,8 @@ def worker_env(transactional_db, tmp_path):
         EMAIL_URL=f"filemail://{tmp_path / 'mail'}",
         MEDIA_ROOT=str(tmp_path / "media"),
         PYTHONUNBUFFERED="1",
+        # As in this process (pytest_configure): staff in subprocesses act without an authenticator app.
+        TWO_FACTOR_REQUIRED="0",
     )
     return env
 

@@ -30,6 +30,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.urls import reverse
@@ -156,6 +157,7 @@ def cluster(django_db_setup, tmp_path_factory):
         MEDIA_S3_SECRET_ACCESS_KEY=S3_CREDENTIALS["aws_secret_access_key"],
         EMAIL_URL=f"filemail://{root / 'mail-app'}",
         PYTHONUNBUFFERED="1",
+        TWO_FACTOR_REQUIRED="0",  # as in the test process: staff act without an authenticator app
     )
     python = sys.executable
     gunicorn = [python, "-m", "gunicorn", "jige_portal.wsgi", "--workers", "1", "--access-logfile", "-"]
@@ -291,6 +293,9 @@ class Browser:
 
 
 def signed_in(port, user):
+    # The app servers are other processes with the deployed hasher (the tests' fast one is theirs only).
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
     browser = Browser()
     page = browser.submit(port, reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert page.status == 302, page.text[-2000:]
