@@ -80,18 +80,7 @@ def update_event(*, event: Event, by: User, **fields) -> Event:
     audit("community.event.updated", actor=by, group=event.group, target=f"event:{event.pk}", changed=changed)
     _promote_waiting(event)
     if changed:
-        for rsvp in _answered(event, RSVP.Answer.GOING, RSVP.Answer.MAYBE, RSVP.Answer.WAITLISTED):
-            if rsvp.user_id == by.pk:
-                continue
-            notify(
-                recipient=rsvp.user,
-                event="community.event.changed",
-                message=_("“%(event)s” has changed: it now starts %(when)s."),
-                params={"event": event, "when": local_start(event, rsvp.user)},
-                url=event.get_absolute_url(),
-                actor=by,
-                group=event.group,
-            )
+        _tell_who_answered(event, by, "community.event.changed", _("“%(event)s” has changed: it now starts %(when)s."))
     return event
 
 
@@ -105,19 +94,24 @@ def cancel_event(*, event: Event, by: User) -> Event:
     event.sequence += 1
     event.save(update_fields=["cancelled_at", "sequence", "updated_at"])
     audit("community.event.cancelled", actor=by, group=event.group, target=f"event:{event.pk}")
+    _tell_who_answered(event, by, "community.event.cancelled", _("“%(event)s” on %(when)s has been cancelled."))
+    return event
+
+
+def _tell_who_answered(event: Event, by: User, name: str, message) -> None:
+    """Notify everyone who answered going, maybe or waiting (but `by`), with the start in their own time zone."""
     for rsvp in _answered(event, RSVP.Answer.GOING, RSVP.Answer.MAYBE, RSVP.Answer.WAITLISTED):
         if rsvp.user_id == by.pk:
             continue
         notify(
             recipient=rsvp.user,
-            event="community.event.cancelled",
-            message=_("“%(event)s” on %(when)s has been cancelled."),
+            event=name,
+            message=message,
             params={"event": event, "when": local_start(event, rsvp.user)},
             url=event.get_absolute_url(),
             actor=by,
             group=event.group,
         )
-    return event
 
 
 @transaction.atomic
