@@ -52,6 +52,7 @@ SENTENCES = {
     "community.post.deleted": _("Deleted a post in %(group)s."),
     "community.comment.created": _("Commented in %(group)s."),
     "community.comment.deleted": _("Deleted a comment in %(group)s."),
+    "community.file.attached": _("Attached a file to a post in %(group)s."),
     "community.event.created": _("Planned an event in %(group)s."),
     "community.event.updated": _("Changed an event in %(group)s."),
     "community.event.cancelled": _("Cancelled an event in %(group)s."),
