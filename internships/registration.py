@@ -113,15 +113,7 @@ def register_company(
     contact.organization = organization
     contact.save(update_fields=["organization"])
     audit(REGISTERED, actor=contact, target=f"company:{company.pk}")
-    for member in _staff():
-        notify(
-            recipient=member,
-            event=REGISTERED,
-            message=_("%(company)s registered as a host company and waits for your review."),
-            params={"company": organization.name},
-            url=reverse("internships:company_registrations"),
-            actor=contact,
-        )
+    _ask_staff_to_review(organization, actor=contact)
     return company
 
 
@@ -210,6 +202,12 @@ def resubmit_registration(*, company: HostCompany, by: User, **fields) -> HostCo
     company.status = HostCompany.Status.PENDING
     company.save(update_fields=["industry", "size", "work_languages", "status"])
     audit(REGISTERED, actor=by, target=f"company:{company.pk}")
+    _ask_staff_to_review(organization, actor=by)
+    return company
+
+
+def _ask_staff_to_review(organization, *, actor: User) -> None:
+    """Tell every staff member that a company (new or corrected) waits for their review."""
     for member in _staff():
         notify(
             recipient=member,
@@ -217,9 +215,8 @@ def resubmit_registration(*, company: HostCompany, by: User, **fields) -> HostCo
             message=_("%(company)s registered as a host company and waits for your review."),
             params={"company": organization.name},
             url=reverse("internships:company_registrations"),
-            actor=by,
+            actor=actor,
         )
-    return company
 
 
 # --- colleagues ---------------------------------------------------------------------------------
