@@ -57,11 +57,17 @@ def parse_args():
         help="seconds of the mixed run of many members with writes (0: skip)",
     )
     parser.add_argument("--mixed-members", type=int, default=200)
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="only profile a rendered request of each page in-process (CPU, SQL, cProfile) and stop",
+    )
     return parser.parse_args()
 
 
 def session_cookies(pages) -> dict[int, str]:
     """A session per member signed in by some page, made the way a sign-in makes it."""
+    from bench_mixed import sign_in  # noqa: I001 - scripts/ is on sys.path
     from django.conf import settings
     from django.test import Client
 
@@ -69,7 +75,7 @@ def session_cookies(pages) -> dict[int, str]:
     for page in pages:
         if page.user is not None and page.user.pk not in cookies:
             client = Client()
-            client.force_login(page.user)
+            sign_in(client, page.user)
             cookies[page.user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return cookies
 
@@ -83,6 +89,7 @@ def _request(client, page):
 def count_queries(pages) -> dict[str, dict]:
     """SQL queries and status of each page on its second request (session and badge caches
     warm), in-process: rendered (page cache off) and served from the page cache."""
+    from bench_mixed import sign_in  # noqa: I001 - scripts/ is on sys.path
     from django.db import connection
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
@@ -93,7 +100,7 @@ def count_queries(pages) -> dict[str, dict]:
         for mode, seconds in (("rendered", 0), ("cached", 300)):
             client = Client(HTTP_HOST="127.0.0.1")
             if page.user is not None:
-                client.force_login(page.user)
+                sign_in(client, page.user)
             with override_settings(PAGE_CACHE_SECONDS=seconds):
                 _request(client, page)
                 with CaptureQueriesContext(connection) as queries:
@@ -336,6 +343,12 @@ def main():
     if any(page.method == "POST" for page in pages) or not args.only:
         sign_one_award()
         pages = collect_pages(args.only)
+    if args.profile:
+        import bench_profile  # noqa: I001 - scripts/ is on sys.path
+
+        out_dir = BASE_DIR / ".tmp" / "bench" / "profile"
+        bench_profile.print_profile(bench_profile.profile_pages(pages, out_dir), out_dir)
+        return
     queries = count_queries(pages)
     cookies = session_cookies(pages)
     bodies = BASE_DIR / ".tmp" / "bench" / "bodies"
