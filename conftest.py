@@ -124,10 +124,12 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _query_budgets_render_pages(request, settings):
-    """A query budget is about rendering a page: with the budget fixtures, the page cache is off
-    (its own budget, on a hit, is tested in community/tests/test_pagecache.py)."""
+    """A query budget is about rendering a page: with the budget fixtures, the page cache and the
+    shared fragments are off (their own budgets, on a hit, are tested in
+    community/tests/test_pagecache.py and test_shared_fragments.py)."""
     if {"django_assert_max_num_queries", "django_assert_num_queries"} & set(request.fixturenames):
         settings.PAGE_CACHE_SECONDS = 0
+        settings.SHARED_FRAGMENT_SECONDS = 0
 
 
 def _persona(role, **kwargs):

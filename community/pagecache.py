@@ -37,6 +37,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from jige_portal.cache import CACHE_ERRORS
 
@@ -246,3 +247,59 @@ def context(request) -> dict:
     if getattr(request, "pagecache_rendering", False):
         return {"csrf_token": CSRF_PLACEHOLDER}
     return {}
+
+
+# -- fragments shared by every viewer --------------------------------------------------------
+class Shared:
+    """A shared fragment as a view hands it to its template: the HTML and what the render noted."""
+
+    def __init__(self, html: str, data: dict):
+        self.html = mark_safe(html)  # noqa: S308 - rendered by our own templates, escaped there
+        self.data = data
+
+    def __str__(self):
+        return self.html
+
+
+def shared(request, name: str, *, depends_on: Iterable[str], render: Callable[[], tuple[str, dict]], parts=()):
+    """The part of a page that every viewer sees alike, rendered once and kept while the versions
+    it depends on are unchanged; with the page cache off, a member's first view of a list costs
+    the page around it, not the list.
+
+    The key holds what the request carries (full path, language, time zone, today's date, the
+    view's `parts`) but not the viewer: `render()` must show nothing of the viewer and no form
+    that posts (it would carry someone's CSRF token). It returns the HTML and a small dict for the
+    page around it (a count, "no results"). The versions are read before rendering, as in
+    `serve`, so a write that commits meanwhile leaves an entry that is never served. The entry
+    and the current versions come in one round trip. When Redis does not answer, the fragment is
+    rendered.
+    """
+    seconds = settings.SHARED_FRAGMENT_SECONDS
+    if seconds <= 0 or not getattr(cache, "available", True):
+        return Shared(*render())
+    identity = (
+        code_fingerprint(),
+        name,
+        request.get_full_path(),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),
+        tuple(parts),
+    )
+    key = "pagecache:f:" + hashlib.sha256(repr(identity).encode()).hexdigest()
+    keys = [version_key(name) for name in sorted(set(depends_on))]
+    try:
+        found = cache.get_many([key, *keys])
+        entry = found.get(key)
+        if entry is not None and entry["versions"] == tuple(found.get(k) for k in keys):
+            return Shared(entry["html"], entry["data"])
+        versions = _current_versions(keys)
+    except CACHE_ERRORS:
+        logger.warning("page cache unavailable; rendering the fragment %s", name, exc_info=True)
+        return Shared(*render())
+    html, data = render()
+    try:
+        cache.set(key, {"versions": versions, "html": str(html), "data": data}, seconds)
+    except CACHE_ERRORS:
+        logger.warning("page cache: could not store the fragment %s", name, exc_info=True)
+    return Shared(html, data)

@@ -5,10 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,19 +65,27 @@ def module_list(request):
 
 def _module_list(request):
     form = CatalogueFilterForm(request.GET or None)
-    modules = form.filter(Module.objects.for_catalogue())
-    return render(
-        request,
-        "courses/module_list.html",
-        {"form": form, "page": _page(request, modules), "query": _query_without_page(request)},
+
+    def render_results():
+        page = _page(request, form.filter(Module.objects.for_catalogue()))
+        context = {"page": page, "query": _query_without_page(request)}
+        return render_to_string("courses/_catalogue_results.html", context, request), {"empty": not page.object_list}
+
+    # The results are the same for everyone who asks for these filters: shared between viewers.
+    results = pagecache.shared(
+        request, "courses.catalogue", depends_on=[PORTAL, caching.CATALOGUE], render=render_results
     )
+    return render(request, "courses/module_list.html", {"form": form, "results": results})
 
 
-def _visible_module(request, slug) -> Module:
+MODULE_PAGE_PREFETCH = ("partner_universities", "outcomes", "sessions")
+
+
+def _visible_module(request, slug, *, prefetch=MODULE_PAGE_PREFETCH) -> Module:
     module = get_object_or_404(
         Module.objects.with_seats()
         .select_related("lead_university", "achievement__issuer", "group")
-        .prefetch_related("partner_universities", "outcomes", "sessions"),
+        .prefetch_related(*prefetch),
         slug=slug,
     )
     # A module that is not published does not exist for anyone but its co-owners and staff.
@@ -88,28 +98,45 @@ def module_detail(request, slug):
     tz_name = viewer_time_zone(request)
 
     def resolve():
-        module = _visible_module(request, slug)
+        # The page's shared body loads the partners, outcomes and sessions only when it renders.
+        module = _visible_module(request, slug, prefetch=())
         return [PORTAL, ACHIEVEMENTS, caching.module(module.pk)], lambda: _module_page(request, module, tz_name)
 
     return pagecache.serve(request, resolve, parts=[tz_name])
 
 
 def _module_page(request, module, tz_name):
+    def render_body():
+        prefetch_related_objects([module], *MODULE_PAGE_PREFETCH)
+        context = {
+            "module": module,
+            "schedule": weekly_schedule(module.sessions.all(), tz_name),
+            "viewer_time_zone": tz_name,
+            "pathways": list(module.achievement.pathways.active()) if module.achievement_id else [],
+        }
+        facts = render_to_string("courses/_module_facts.html", context, request)
+        return render_to_string("courses/_module_body.html", context, request), {"facts": facts}
+
+    # What the module is (description, outcomes, schedule in the viewer's zone, facts) is the same
+    # for everyone; only the enrolment box and the editors' links are the viewer's own.
+    body = pagecache.shared(
+        request,
+        "courses.module",
+        depends_on=[PORTAL, ACHIEVEMENTS, caching.module(module.pk)],
+        render=render_body,
+        parts=[tz_name],
+    )
+    body.data["facts"] = mark_safe(body.data["facts"])  # noqa: S308 - rendered by our template above
     enrolment = None
     if request.user.is_authenticated:
         enrolment = Enrolment.objects.filter(module=module, learner=request.user).first()
-    pathways = []
-    if module.achievement_id:
-        pathways = list(module.achievement.pathways.active())
     return render(
         request,
         "courses/module_detail.html",
         {
             "module": module,
+            "body": body,
             "enrolment": enrolment,
-            "schedule": weekly_schedule(module.sessions.all(), tz_name),
-            "viewer_time_zone": tz_name,
-            "pathways": pathways,
             "enrolment_open": module.enrolment_is_open(),
             "can_edit": module.can_be_edited_by(request.user),
         },

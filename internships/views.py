@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -92,11 +93,22 @@ def index(request):
 
 def _index(request):
     form = PostingFilterForm(request.GET or None)
-    postings = form.filter(Posting.objects.open().select_related("company__organization"))
-    page = _page(request, postings.order_by("application_deadline", "pk"), size=12)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "internships/index.html", {"form": form, "page": page, "query": query.urlencode()})
+
+    def render_results():
+        postings = form.filter(Posting.objects.open().select_related("company__organization"))
+        page = _page(request, postings.order_by("application_deadline", "pk"), size=12)
+        html = render_to_string(
+            "internships/_posting_results.html", {"page": page, "query": query.urlencode()}, request
+        )
+        return html, {"empty": not page.object_list}
+
+    # The results are the same for everyone who asks for these filters: shared between viewers.
+    results = pagecache.shared(
+        request, "internships.postings", depends_on=[PORTAL, caching.POSTINGS], render=render_results
+    )
+    return render(request, "internships/index.html", {"form": form, "results": results, "query": query.urlencode()})
 
 
 def posting_detail(request, pk):

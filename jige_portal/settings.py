@@ -141,6 +141,9 @@ SESSION_ENGINE = "community.sessions"
 # Rendered key pages are kept this long at most; version tokens invalidate them sooner
 # (community/pagecache.py). 0 turns the page cache off, the default while developing.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
+# Parts of pages that every viewer sees alike (a list's results, a module's description) are kept
+# this long at most, under the same version tokens (pagecache.shared). 0 turns them off.
+SHARED_FRAGMENT_SECONDS = env.int("SHARED_FRAGMENT_SECONDS", default=0 if DEBUG else 300)
 
 AUTH_USER_MODEL = "community.User"
 # Django's and allauth's backends, reading the signed-in member from the cache (community/backends.py).

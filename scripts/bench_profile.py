@@ -3,7 +3,7 @@
 In-process, page cache off, as the member of each page: the median over `repeat` requests of the
 CPU time of the whole request, the time spent waiting for PostgreSQL (every query timed through a
 database execute wrapper) and the number of queries; then one request under cProfile, whose top
-functions by cumulative time are written to .tmp/bench/profile/<page>.txt. CPU time counts only
+functions by cumulative and by own time are written to .tmp/bench/profile/<page>.txt. CPU time counts only
 this process, so other work on the machine changes it far less than wall time.
 """
 
@@ -63,7 +63,9 @@ def profile_pages(pages, out_dir: Path, repeat: int = 15) -> list[dict]:
             _request(client, page)
             profiler.disable()
             text = io.StringIO()
-            pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(45)
+            stats = pstats.Stats(profiler, stream=text)
+            stats.sort_stats("cumulative").print_stats(60)
+            stats.sort_stats("tottime").print_stats(30)
             (out_dir / f"{_slug(page.name)}.txt").write_text(text.getvalue())
             rows.append(
                 {
