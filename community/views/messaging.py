@@ -5,7 +5,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -50,12 +50,13 @@ def _conversation_list(request):
     muted = Membership.objects.filter(
         group_id=OuterRef("group_id"), user=request.user, notification_level=NotificationLevel.MUTE
     )
+    # COUNT(*) as a plain function, not an aggregate: without a GROUP BY PostgreSQL reads only the
+    # messages after the last read from the (conversation, created_at) index, not every message.
     unread = (
         Message.objects.filter(conversation=OuterRef("pk"), is_hidden=False, created_at__gt=OuterRef("my_last_read"))
         .exclude(sender=request.user)
         .order_by()
-        .values("conversation")
-        .annotate(n=Count("pk"))
+        .annotate(n=Func(F("pk"), function="COUNT"))
         .values("n")
     )
     conversations = (
@@ -66,7 +67,7 @@ def _conversation_list(request):
             last_body=Subquery(last_message.values("body")[:1]),
             is_muted=Exists(muted),
         )
-        .annotate(unread_count=Subquery(unread[:1]))
+        .annotate(unread_count=Subquery(unread))
         .prefetch_related(
             Prefetch(
                 "participants",
