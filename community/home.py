@@ -65,7 +65,8 @@ def groups_panel(user: User) -> Panel:
     group_ids = list(Membership.objects.filter(user=user).values_list("group_id", flat=True))
     posts = []
     if group_ids:
-        posts = list(Post.objects.latest_in(group_ids, LATEST_POSTS))
+        newest = Post.objects.newest_in_groups_of(user, LATEST_POSTS)
+        posts = list(Post.objects.for_feed().filter(pk__in=newest)[:LATEST_POSTS])
     return Panel(
         10,
         "community/home/_groups.html",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -23,20 +24,27 @@ class PostQuerySet(models.QuerySet):
         # The attachment rides along in the same query: cards show its name.
         return self.visible().select_related("author", "group", "attachment").order_by("-created_at", "-pk")
 
-    def latest_in(self, group_ids, limit: int):
-        """The `limit` latest visible posts across these groups, for a feed, in one query.
+    def newest_in_groups_of(self, user, limit: int, *, before=None):
+        """The `limit` newest visible posts of each group `user` belongs to (older than `before`,
+        a (created_at, pk) position), as a pk subquery for `filter(pk__in=…)`: feeds then sort
+        a few rows per group.
 
-        `filter(group_id__in=…)` ordered by date makes PostgreSQL sort every post of those groups
-        (tens of thousands in a large group); a UNION ALL of each group's own latest `limit`
-        walks the (group, -created_at) index a few rows per group instead.
+        `group__in=<their groups>` ordered by date made PostgreSQL read, annotate and sort every
+        post of those groups (90 ms for three large groups); a LATERAL join walks each group's
+        (group, -created_at) index for `limit` rows and stops.
         """
-        group_ids = list(group_ids)
-        if not group_ids:
-            return self.none()
-        latest = self.visible().order_by("-created_at", "-pk").values("pk")
-        branches = [latest.filter(group_id=group_id)[:limit] for group_id in group_ids]
-        union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
-        return self.for_feed().filter(pk__in=union)[:limit]
+        post, membership = self.model._meta.db_table, Membership._meta.db_table
+        condition, params = "", []
+        if before is not None:
+            moment, pk = before
+            condition = " AND (p.created_at < %s OR (p.created_at = %s AND p.id < %s))"
+            params = [moment, moment, pk]
+        sql = (
+            f"SELECT newest.id FROM {membership} m CROSS JOIN LATERAL ("  # noqa: S608 - table names from the models
+            f"SELECT p.id FROM {post} p WHERE p.group_id = m.group_id AND NOT p.is_hidden{condition} "
+            "ORDER BY p.created_at DESC, p.id DESC LIMIT %s) newest WHERE m.user_id = %s"
+        )
+        return RawSQL(sql, [*params, limit, user.pk])
 
     def readable_by(self, user):
         """Posts not hidden by a moderator in groups whose content `user` may read: open public
@@ -54,7 +62,9 @@ class PostQuerySet(models.QuerySet):
 
 
 class Post(models.Model):
-    group = models.ForeignKey(CommunityGroup, on_delete=models.CASCADE, related_name="posts")
+    # No index of its own: the (group, -created_at) index serves every lookup by group, and with a
+    # second one PostgreSQL sorted all of a large group's posts to find a feed's newest.
+    group = models.ForeignKey(CommunityGroup, on_delete=models.CASCADE, related_name="posts", db_index=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_posts")
     body = models.TextField(_("text"), max_length=MAX_TEXT_LENGTH)
     body_html = models.TextField(editable=False, default="")

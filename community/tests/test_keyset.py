@@ -88,3 +88,33 @@ def test_notifications_page_by_position(client, student):
     notes = re.findall(r"Note \d\d", first) + re.findall(r"Note \d\d", second)
     assert sorted(notes) == [f"Note {n:02d}" for n in range(25)]
     assert older_link(second) is None
+
+
+def test_my_feed_pages_through_the_posts_of_all_my_groups_once_each_newest_first(client, student):
+    busy = CommunityGroupFactory(slug="busy-group")
+    quiet = CommunityGroupFactory(slug="quiet-group")
+    elsewhere = CommunityGroupFactory(slug="not-mine")
+    MembershipFactory(group=busy, user=student)
+    MembershipFactory(group=quiet, user=student)
+    now = timezone.now()
+    for n, group in enumerate([busy] * 40 + [quiet] * 6 + [elsewhere] * 5):
+        post = PostFactory(group=group)
+        # Interleaved in time: the quiet group's posts fall between the busy group's.
+        Post.objects.filter(pk=post.pk).update(created_at=now - timedelta(minutes=(n * 7) % 51))
+    hidden = Post.objects.filter(group=busy).order_by("pk").first()
+    Post.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    expected = [
+        post.body
+        for post in Post.objects.filter(group__in=[busy, quiet], is_hidden=False).order_by("-created_at", "-pk")
+    ]
+    client.force_login(student)
+    seen, query, pages = [], "", 0
+    while True:
+        html = client.get(reverse("community:feed") + (f"?{query}" if query else "")).content.decode()
+        seen += shown_posts(html)
+        pages += 1
+        query = older_link(html)
+        if query is None:
+            break
+    assert seen == expected
+    assert len(seen) == 45 and pages == 3

@@ -25,7 +25,8 @@ from ..forms import (
     PostForm,
     ReportForm,
 )
-from ..keyset import keyset_page
+from ..keyset import PARAM as KEYSET_PARAM
+from ..keyset import keyset_page, parse_cursor
 from ..mentions import decode_mentions, mention_candidates
 from ..models import (
     Comment,
@@ -44,6 +45,7 @@ from ..ratelimit import rate_limited
 from ..search import apply_search
 
 PAGE_SIZE = 20
+FEED_PAGE_SIZE = 20  # keyset_page's default
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
@@ -628,7 +630,9 @@ def content_report(request, slug, pk):
 @login_required
 def feed(request):
     """Posts of every group the member belongs to."""
-    posts = _posts_for(Q(group__in=CommunityGroup.objects.of_member(request.user)), request.user)
-    page = keyset_page(request, posts)
+    # Only the next page's worth of each group's posts is a candidate (see newest_in_groups_of).
+    before = parse_cursor(request.GET.get(KEYSET_PARAM, ""))
+    newest = Post.objects.newest_in_groups_of(request.user, FEED_PAGE_SIZE + 1, before=before)
+    page = keyset_page(request, _posts_for(Q(pk__in=newest), request.user), per_page=FEED_PAGE_SIZE)
     fragments.attach_post_cards(request, page.object_list, show_group=True)
     return render(request, "community/feed.html", {"page": page})
