@@ -211,3 +211,9 @@ def test_conversation_page_and_poll_keep_their_query_count_from_3_to_30_files(st
         assert polled.json()["html"].count("file-") == count
         counts[count] = (page_queries, poll_queries)
     assert counts[3] == counts[30]
+
+
+def test_a_file_alone_is_named_in_the_conversation_list(conversation, student, other_student):
+    send(signed_in(student), conversation, [pdf_file()], body="")
+    html = signed_in(other_student).get(reverse("community:conversation_list")).content.decode()
+    assert '<span class="conversation-list__preview">A file</span>' in html
