@@ -5,8 +5,13 @@ completely, and Word, Excel and PowerPoint documents (.docx, .xlsx, .pptx). Offi
 ZIP archives whose `[Content_Types].xml` names the main part; macro-enabled ones (.docm, .xlsm,
 .pptm, or any archive with a `vbaProject.bin` or ActiveX controls) are refused, whatever their
 name. Everything else, a renamed program first of all, is refused.
+
+The same checks serve files attached to messages (MultipleAttachmentField). Images are stored
+encoded again from their pixels (`stored_content`), so EXIF (a phone's GPS position, the
+camera), XMP and comments never reach the other members.
 """
 
+import io
 import re
 import unicodedata
 import uuid
@@ -18,9 +23,10 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from .pdf import validate_pdf
 
@@ -174,6 +180,47 @@ def _check_office(upload) -> tuple[str, str]:
     return main[0]
 
 
+# What an encoder needs of a frame's info to draw it as before; anything else (exif, xmp,
+# comment, icc_profile's neighbours, text chunks) is left behind.
+_FRAME_KEYS = ("duration", "disposal", "transparency", "background", "loop", "blend")
+
+
+def stored_content(checked: CheckedFile):
+    """What to store for a checked upload: an image encoded again without its metadata (turned
+    upright first, since its EXIF orientation goes too); any other file as it came."""
+    upload = checked.upload
+    upload.seek(0)
+    if not checked.content_type.startswith("image/"):
+        return upload
+    try:
+        with Image.open(upload) as image:
+            image_format = image.format
+            frames = []
+            single = getattr(image, "n_frames", 1) == 1
+            for frame in ImageSequence.Iterator(image):
+                # Upright first: the EXIF orientation goes with the rest of the EXIF.
+                clean = ImageOps.exif_transpose(frame) if single else frame.copy()
+                clean.info = {key: frame.info[key] for key in _FRAME_KEYS if key in frame.info}
+                frames.append(clean)
+            icc_profile = image.info.get("icc_profile")  # colours, not a person's data
+    finally:
+        upload.seek(0)
+    options = {"format": image_format}
+    if icc_profile and image_format in ("JPEG", "PNG", "WEBP"):
+        options["icc_profile"] = icc_profile
+    if image_format == "JPEG":
+        first = frames[0] if frames[0].mode in ("RGB", "L", "CMYK") else frames[0].convert("RGB")
+        options.update(quality=90, optimize=True)
+        frames = [first]
+    elif len(frames) > 1:
+        options.update(save_all=True, append_images=frames[1:])
+        if "loop" in frames[0].info:
+            options["loop"] = frames[0].info["loop"]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, **options)
+    return ContentFile(buffer.getvalue(), name=checked.storage_name)
+
+
 def display_name(name: str, extension: str) -> str:
     """The uploader's file name, safe to show and to send back: no folders, control characters or
     quotes, at most 120 characters, ending in the extension its content has."""
@@ -201,3 +248,40 @@ class AttachmentField(forms.FileField):
         if isinstance(value, UploadedFile):
             return check_attachment(value)
         return value
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleAttachmentField(forms.FileField):
+    """Several files at once (at most `max_files`), each through `check_attachment`; cleans to
+    a list of CheckedFile, empty when none was chosen."""
+
+    widget = MultipleFileInput(attrs={"accept": AttachmentField.widget.attrs["accept"]})
+
+    def __init__(self, *, max_files: int, **kwargs):
+        self.max_files = max_files
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [upload for upload in (data if isinstance(data, (list, tuple)) else [data]) if upload]
+        if len(uploads) > self.max_files:
+            raise ValidationError(
+                _("Attach at most %(limit)s files to one message."),
+                code="too_many_files",
+                params={"limit": self.max_files},
+            )
+        checked, errors = [], []
+        for upload in uploads:
+            upload = super().clean(upload, initial)
+            try:
+                checked.append(check_attachment(upload))
+            except ValidationError as error:
+                # Name the file: with several, the member must know which one was refused.
+                shown = _UNSAFE_NAME.sub("_", (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1])[:100]
+                errors.extend(f"{shown}: {message}" for message in error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return checked

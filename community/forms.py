@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .attachments import AttachmentField
+from .attachments import AttachmentField, MultipleAttachmentField
 from .images import ImageUploadField
 from .models import (
     RSVP,
@@ -14,6 +14,7 @@ from .models import (
     Event,
     GroupCategory,
     Interest,
+    MessageAttachment,
     NotificationLevel,
     NotificationSettings,
     Organization,
@@ -228,6 +229,39 @@ class CommentForm(TextInputMixin, forms.Form):
 
 class MessageForm(TextInputMixin, forms.Form):
     body = forms.CharField(label=_("Message"), error_messages=EMPTY_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConversationMessageForm(forms.Form):
+    """The composer of a conversation: text, files, or both."""
+
+    body = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    files = MultipleAttachmentField(
+        label=_("Files (optional)"),
+        max_files=MessageAttachment.MAX_PER_MESSAGE,
+        help_text=_(
+            "Up to %(count)s files: PDFs, images or Word, Excel or PowerPoint documents, up to %(limit)s MB "
+            "each. Only the conversation's members can open them."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = self.fields["files"].help_text % {
+            "count": MessageAttachment.MAX_PER_MESSAGE,
+            "limit": settings.GROUP_FILE_MAX_MB,
+        }
+
+    def clean(self):
+        from .services import check_text
+
+        cleaned = super().clean()
+        # A file alone is a message; without one (or a refused one), the text is required.
+        if (cleaned.get("body") or "").strip() or not (cleaned.get("files") or "files" in self.errors):
+            try:
+                cleaned["body"] = check_text(cleaned.get("body", ""))
+            except forms.ValidationError as error:
+                self.add_error("body", error)
+        return cleaned
 
 
 class JoinRequestForm(forms.Form):

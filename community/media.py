@@ -62,13 +62,14 @@ def is_group_file(name: str) -> bool:
 
 @functools.cache
 def protected_folders() -> frozenset[str]:
-    """Group files (post images, covers, attachments) and members' data archives: never served
-    under /media/, kept under the bucket's private prefix."""
-    from .models.content import GROUP_FILE_FOLDER
+    """Group files (post images, covers, attachments), files of messages and members' data
+    archives: never served under /media/, kept under the bucket's private prefix."""
+    from .models.content import GROUP_FILE_FOLDER, MESSAGE_FILE_FOLDER
     from .models.privacy import EXPORT_FOLDER
 
-    # Files attached to posts are served only by their own view (views.groups.group_file_download).
-    return group_folders() | {EXPORT_FOLDER, GROUP_FILE_FOLDER}
+    # Files attached to posts and messages are served only by their own views
+    # (views.groups.group_file_download, views.messaging.message_file_download).
+    return group_folders() | {EXPORT_FOLDER, GROUP_FILE_FOLDER, MESSAGE_FILE_FOLDER}
 
 
 def is_protected_file(name: str) -> bool:

@@ -68,6 +68,7 @@ urlpatterns = [
     path("messages/<int:pk>/", messaging.conversation_detail, name="conversation"),
     path("messages/<int:pk>/mentions/", messaging.conversation_mentions, name="conversation_mentions"),
     path("messages/<int:pk>/send/", messaging.message_send, name="message_send"),
+    path("messages/<int:pk>/files/<int:file_pk>/", messaging.message_file_download, name="message_file_download"),
     path("messages/<int:pk>/poll/", messaging.conversation_poll, name="conversation_poll"),
     path("messages/<int:pk>/leave/", messaging.conversation_leave, name="conversation_leave"),
     path("messages/<int:pk>/report/<int:message_pk>/", messaging.message_report, name="message_report"),

@@ -292,6 +292,45 @@ class Message(models.Model):
         super().save(*args, **kwargs)
 
 
+MESSAGE_FILE_FOLDER = "message-files"
+
+
+def message_file_path(instance, filename):
+    # A random name, as for group files; the folder is the conversation's.
+    return f"{MESSAGE_FILE_FOLDER}/{instance.message.conversation_id}/{filename}"
+
+
+class MessageAttachment(models.Model):
+    """A file attached to a message (community/attachments.py checked its content); served only
+    to the conversation's current participants (views.messaging.message_file_download)."""
+
+    MAX_PER_MESSAGE = 5
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("file"), upload_to=message_file_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=130)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(pgettext_lazy("a file", "size"))
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message file")
+        verbose_name_plural = _("message files")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("community:message_file_download", args=[self.message.conversation_id, self.pk])
+
+    @property
+    def kind(self) -> str:
+        """The type as its extension says it ("PDF", "DOCX", "JPG"): the same in every language."""
+        return self.original_name.rsplit(".", 1)[-1].upper()
+
+
 class Block(models.Model):
     """`blocker` receives no messages from `blocked`."""
 

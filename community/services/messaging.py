@@ -6,18 +6,20 @@ a read receipt, someone leaving). A poll whose version is unchanged answers 304 
 alone (see views.conversation_poll).
 """
 
+import functools
 from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, FileField, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jige_portal.celery import SWEEP_AFTER, send_after_commit
 
 from .. import caching, pagecache
+from ..attachments import stored_content
 from ..markup import render_text
 from ..mentions import encode_mentions, mentioned_ids
 from ..models import (
@@ -29,6 +31,7 @@ from ..models import (
     GroupFile,
     Membership,
     Message,
+    MessageAttachment,
     Notification,
     Participant,
     Post,
@@ -211,11 +214,20 @@ def end_group_chat_seats(*, group_ids, user_id: int) -> None:
 
 
 @transaction.atomic
-def send_message(*, conversation: Conversation, sender: User, body: str) -> Message:
-    """Add a message; participants see it at their next poll. Raises PermissionDenied for
+def send_message(*, conversation: Conversation, sender: User, body: str, attachments=()) -> Message:
+    """Add a message, with checked files (attachments.CheckedFile) if any; participants see it
+    at their next poll, and those it mentions are told. Raises PermissionDenied for
     non-participants and when a participant has blocked the sender (in a group chat: for
     non-members of the group; blocks apply to private conversations, as for group posts)."""
-    body = check_text(body)
+    attachments = list(attachments)
+    # A file alone is a message; without one, the text is required.
+    body = check_text(body) if (body or "").strip() or not attachments else ""
+    if len(attachments) > MessageAttachment.MAX_PER_MESSAGE:
+        raise ValidationError(
+            _("Attach at most %(limit)s files to one message."),
+            code="too_many_files",
+            params={"limit": MessageAttachment.MAX_PER_MESSAGE},
+        )
     if conversation.group_id is not None:
         if conversation.group.is_archived:  # read-only, as its posts are
             raise PermissionDenied
@@ -231,6 +243,16 @@ def send_message(*, conversation: Conversation, sender: User, body: str) -> Mess
         named = [seat.user for seat in seats]
     body = encode_mentions(body, named)
     message = Message.objects.create(conversation=conversation, sender=sender, body=body)
+    stored = []
+    try:
+        for checked in attachments:
+            record = MessageAttachment(message=message, uploaded_by=sender)
+            store_checked_file(record, checked, stored=stored)
+    except Exception:
+        # The transaction rolls the rows back; the copies already stored go with them.
+        for name in stored:
+            MessageAttachment.file.field.storage.delete(name)
+        raise
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
     Participant.objects.filter(conversation=conversation, user=sender).update(
         last_read_at=message.created_at, emailed_up_to=message.created_at
@@ -240,7 +262,37 @@ def send_message(*, conversation: Conversation, sender: User, body: str) -> Mess
         # The group page shows the chat's unread count, also to members without a seat yet.
         pagecache.bump(caching.group(conversation.group_id))
     forget_badges(*[seat.user_id for seat in seats])
+    _notify_message_mentions(message=message, conversation=conversation, seats=seats)
     return message
+
+
+def _notify_message_mentions(*, message: Message, conversation: Conversation, seats) -> int:
+    """Tell each member the message mentions, once, if they may read it: a current participant
+    of a conversation, a member of the group for its chat; never the sender."""
+    ids = mentioned_ids(message.body) - {message.sender_id}
+    if not ids:
+        return 0
+    if conversation.group_id is not None:
+        readers = list(
+            User.objects.filter(pk__in=ids, is_active=True, memberships__group_id=conversation.group_id).order_by("pk")
+        )
+        text = _("%(name)s mentioned you in the chat of %(group)s.")
+        params = {"name": message.sender, "group": conversation.group}
+    else:
+        readers = sorted((seat.user for seat in seats if seat.user_id in ids), key=lambda user: user.pk)
+        text = _("%(name)s mentioned you in a conversation.")
+        params = {"name": message.sender}
+    for user in readers:
+        notify(
+            recipient=user,
+            event="community.message.mentioned",
+            message=text,
+            params=params,
+            url=f"{conversation.get_absolute_url()}#message-{message.pk}",
+            actor=message.sender,
+            group=conversation.group,
+        )
+    return len(readers)
 
 
 def mark_conversation_read(*, conversation: Conversation, user: User) -> bool:
@@ -385,27 +437,48 @@ def create_post(*, group: CommunityGroup, author: User, body: str, image=None, a
     return post
 
 
-def attach_file(*, post: Post, checked) -> GroupFile:
-    """Store a checked upload as the post's file (audit `community.file.attached`). The stored
-    copy is removed again if its row cannot be written."""
-    group_file = GroupFile(
-        group=post.group,
-        post=post,
-        uploaded_by=post.author,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.upload.size,
-    )
-    checked.upload.seek(0)
-    group_file.file.save(checked.storage_name, checked.upload, save=False)
-    stored = group_file.file.name
+def store_checked_file(record, checked, *, stored: list | None = None) -> None:
+    """Save a GroupFile or MessageAttachment row with its checked upload: an image is stored
+    without its metadata (attachments.stored_content). The stored copy is removed again if the
+    row cannot be written; its name is appended to `stored` for the caller's own clean-up."""
+    content = stored_content(checked)
+    record.original_name = checked.original_name
+    record.content_type = checked.content_type
+    record.size = content.size
+    record.file.save(checked.storage_name, content, save=False)
+    name = record.file.name
     try:
-        group_file.save()
+        record.save()
     except Exception:
-        group_file.file.storage.delete(stored)
+        record.file.storage.delete(name)
         raise
+    if stored is not None:
+        stored.append(name)
+
+
+def attach_file(*, post: Post, checked) -> GroupFile:
+    """Store a checked upload as the post's file (audit `community.file.attached`)."""
+    group_file = GroupFile(group=post.group, post=post, uploaded_by=post.author)
+    store_checked_file(group_file, checked)
     audit("community.file.attached", actor=post.author, group=post.group, target=f"file:{group_file.pk}")
     return group_file
+
+
+def delete_stored_files(sender, instance, **kwargs) -> None:
+    """post_delete of a post, a group file or a message file: its stored file goes once the
+    deletion commits (a rollback keeps it), also when the row goes by a cascade (a conversation,
+    a group or an account deleted). Safe to repeat: a missing file is not an error."""
+    for field in instance._meta.get_fields():
+        if getattr(field, "attname", None) and isinstance(field, FileField):
+            name = getattr(instance, field.attname)
+            if name:
+                transaction.on_commit(functools.partial(_delete_if_unused, type(instance), field, str(name)))
+
+
+def _delete_if_unused(model, field, name: str) -> None:
+    # Demo data may share one image between posts: only the last row's deletion removes it.
+    if not model._default_manager.filter(**{field.attname: name}).exists():
+        field.storage.delete(name)
 
 
 ANNOUNCED = "community.post.announced"
@@ -516,7 +589,8 @@ def add_comment(*, post: Post, author: User, body: str) -> Comment:
     comment = Comment.objects.create(post=post, author=author, body=body)
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     audit("community.comment.created", actor=author, group=post.group, target=f"comment:{comment.pk}")
-    if post.author_id != author.pk:
+    mentioned = _notify_comment_mentions(comment=comment, post=post)
+    if post.author_id != author.pk and post.author_id not in mentioned:
         notify(
             recipient=post.author,
             event="community.comment.created",
@@ -527,6 +601,28 @@ def add_comment(*, post: Post, author: User, body: str) -> Comment:
             group=post.group,
         )
     return comment
+
+
+def _notify_comment_mentions(*, comment: Comment, post: Post) -> set[int]:
+    """Tell each member of the group the comment mentions, once (never its author; nobody for a
+    post a moderator hid). Returns their ids: the post's author, if among them, is told once."""
+    ids = mentioned_ids(comment.body) - {comment.author_id}
+    if not ids or post.is_hidden:
+        return set()
+    readers = User.objects.filter(pk__in=ids, is_active=True, memberships__group_id=post.group_id).order_by("pk")
+    told = set()
+    for user in readers:
+        notify(
+            recipient=user,
+            event="community.comment.mentioned",
+            message=_("%(name)s mentioned you in a comment in %(group)s."),
+            params={"name": comment.author, "group": post.group},
+            url=post.get_absolute_url(),
+            actor=comment.author,
+            group=post.group,
+        )
+        told.add(user.pk)
+    return told
 
 
 @transaction.atomic

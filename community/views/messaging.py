@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import caching, pagecache, services
-from ..forms import MessageForm, NotificationSettingsForm, ReportForm
+from .. import caching, media, pagecache, services
+from ..forms import ConversationMessageForm, MessageForm, NotificationSettingsForm, ReportForm
 from ..keyset import keyset_page
 from ..mentions import mention_candidates
 from ..middleware import apply_user_preferences, cache_only
@@ -24,6 +24,7 @@ from ..models import (
     Conversation,
     Membership,
     Message,
+    MessageAttachment,
     Notification,
     NotificationLevel,
     NotificationSettings,
@@ -110,7 +111,9 @@ def _messages_context(request, conversation, *, after: int | None = None):
     participants = list(
         Participant.objects.active().filter(conversation=conversation).select_related("user").order_by("pk")
     )
-    queryset = Message.objects.filter(conversation=conversation).select_related("sender")
+    queryset = (
+        Message.objects.filter(conversation=conversation).select_related("sender").prefetch_related("attachments")
+    )
     if after is not None:
         items = list(queryset.filter(pk__gt=after).order_by("created_at", "pk")[:MESSAGES_PER_PAGE])
         has_older = False
@@ -161,7 +164,7 @@ def conversation_detail(request, pk):
 
         def render_page():
             context = _messages_context(request, conversation)
-            context.update(form=MessageForm(), report_form=ReportForm(), version=version)
+            context.update(form=ConversationMessageForm(), report_form=ReportForm(), version=version)
             if conversation.group_id is not None:
                 context["group_muted"] = Membership.objects.filter(
                     group_id=conversation.group_id, user=request.user, notification_level=NotificationLevel.MUTE
@@ -193,15 +196,22 @@ def conversation_mentions(request, pk):
 @require_POST
 @rate_limited("message")
 def message_send(request, pk):
+    """Send from the composer: by fetch (JSON) or as a plain multipart form (redirect back).
+    A refused file refuses the whole message: nothing is sent or stored."""
     conversation, _seat = _conversation_for(request, pk)
-    form = MessageForm(request.POST)
+    form = ConversationMessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             message = services.send_message(
-                conversation=conversation, sender=request.user, body=form.cleaned_data["body"]
+                conversation=conversation,
+                sender=request.user,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["files"],
             )
         except PermissionDenied:
             form.add_error(None, _("You cannot send messages to this conversation."))
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             if request.headers.get("x-requested-with") == "fetch":
                 return JsonResponse({"id": message.pk}, status=201)
@@ -211,6 +221,23 @@ def message_send(request, pk):
     context = _messages_context(request, conversation)
     context.update(form=form, report_form=ReportForm(), version=services.conversation_version(conversation.pk))
     return render(request, "community/conversation_detail.html", context, status=400)
+
+
+@login_required
+def message_file_download(request, pk, file_pk):
+    """A file of a message, for the conversation's current participants only (in a group chat:
+    the group's members); 404 for everyone else, also after leaving, as for group files. Sent
+    as a download of the type its content was checked to have (nosniff)."""
+    conversation, _seat = _conversation_for(request, pk)
+    attachment = get_object_or_404(
+        MessageAttachment, pk=file_pk, message__conversation=conversation, message__is_hidden=False
+    )
+    return media.send_protected(
+        attachment.file.name,
+        content_type=attachment.content_type,
+        inline=False,
+        filename=attachment.original_name,
+    )
 
 
 @cache_only

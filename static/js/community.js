@@ -76,6 +76,7 @@
         .then(function (result) {
           if (result.status === 201) {
             textarea.value = "";
+            Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) { input.value = ""; });
             schedule(0);
             return;
           }
