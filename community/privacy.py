@@ -136,24 +136,31 @@ def export_profile(user: User) -> dict:
     }
 
 
+def _stored(name: str) -> bytes | None:
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
 def export_writing(user: User) -> dict:
-    posts = Post.objects.filter(author=user).select_related("group").order_by("created_at", "pk")
+    posts = Post.objects.filter(author=user).select_related("group", "attachment").order_by("created_at", "pk")
     comments = Comment.objects.filter(author=user).select_related("post__group").order_by("created_at", "pk")
-    sent = Message.objects.filter(sender=user).order_by("created_at", "pk")
-    files = {}
+    sent = Message.objects.filter(sender=user).prefetch_related("attachments").order_by("created_at", "pk")
+    stored = {}
     for post in posts:
         if post.image:
-            try:
-                with default_storage.open(post.image.name, "rb") as handle:
-                    files[f"posts/images/{post.pk}-{post.image.name.rsplit('/', 1)[-1]}"] = handle.read()
-            except FileNotFoundError:
-                pass
+            stored[f"posts/images/{post.pk}-{post.image.name.rsplit('/', 1)[-1]}"] = post.image.name
+        attachment = getattr(post, "attachment", None)
+        if attachment is not None:
+            stored[f"posts/files/{post.pk}-{attachment.file.name.rsplit('/', 1)[-1]}"] = attachment.file.name
+    for message in sent:
+        for attachment in message.attachments.all():
+            stored[f"messages/files/{message.pk}-{attachment.file.name.rsplit('/', 1)[-1]}"] = attachment.file.name
     if user.avatar:
-        try:
-            with default_storage.open(user.avatar.name, "rb") as handle:
-                files[f"avatar/{user.avatar.name.rsplit('/', 1)[-1]}"] = handle.read()
-        except FileNotFoundError:
-            pass
+        stored[f"avatar/{user.avatar.name.rsplit('/', 1)[-1]}"] = user.avatar.name
+    files = {path: content for path, name in stored.items() if (content := _stored(name)) is not None}
     return {
         **files,
         "posts.json": [
@@ -162,6 +169,7 @@ def export_writing(user: User) -> dict:
                 "group": post.group.name,
                 "body": decode_mentions(post.body),
                 "image": post.image.name or None,
+                "file": post.attachment.original_name if getattr(post, "attachment", None) else None,
                 "created": _when(post.created_at),
             }
             for post in posts
@@ -181,6 +189,7 @@ def export_writing(user: User) -> dict:
                 "id": message.pk,
                 "conversation": message.conversation_id,
                 "body": decode_mentions(message.body),
+                "files": [attachment.original_name for attachment in message.attachments.all()],
                 "created": _when(message.created_at),
             }
             for message in sent

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -184,3 +185,34 @@ def test_archive_is_made_by_a_real_worker(client, student, writing, celery_worke
     download = client.get(reverse("community:data_export_download", args=[export.pk]))
     archive = archive_of(download)
     assert [post["body"] for post in json.loads(archive.read("posts.json"))] == ["Who joins the Daimonji hike?"]
+
+
+@pytest.mark.django_db
+def test_archive_holds_the_files_the_member_attached_to_messages_but_not_others_files(
+    client, student, other_student, django_capture_on_commit_callbacks
+):
+    from community.tests.test_group_files import pdf_file
+
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation = services.start_conversation(sender=student, recipients=[other_student], body="Hello!")
+    sender, replier = Client(), Client()
+    sender.force_login(student)
+    replier.force_login(other_student)
+    send = reverse("community:message_send", args=[conversation.pk])
+    assert sender.post(send, {"body": "The agenda", "files": [pdf_file("Agenda 2026.pdf")]}).status_code == 302
+    assert replier.post(send, {"body": "Mine", "files": [pdf_file("Not yours.pdf")]}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        sender.post(reverse("community:data_export_create"))
+    export = DataExport.objects.get(user=student)
+    archive = archive_of(client_for(student).get(reverse("community:data_export_download", args=[export.pk])))
+    sent = json.loads(archive.read("messages-sent.json"))
+    assert [(m["body"], m["files"]) for m in sent] == [("Hello!", []), ("The agenda", ["Agenda 2026.pdf"])]
+    stored = [name for name in archive.namelist() if name.startswith("messages/files/")]
+    assert len(stored) == 1
+    assert archive.read(stored[0]).startswith(b"%PDF")
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
