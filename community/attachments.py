@@ -15,7 +15,6 @@ import io
 import re
 import unicodedata
 import uuid
-import warnings
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
@@ -26,8 +25,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence
 
+from .images import decode
 from .pdf import validate_pdf
 
 IMAGE_TYPES = {
@@ -110,33 +110,10 @@ def _unsupported() -> ValidationError:
 
 
 def _check_image(upload) -> tuple[str, str]:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                if image.format not in IMAGE_TYPES:
-                    raise _unsupported()
-                width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise ValidationError(
-                        _("The image has too many pixels: at most %(limit)s million are accepted."),
-                        code="too_many_pixels",
-                        params={"limit": MAX_PIXELS // 1_000_000},
-                    )
-                image.load()
-                return IMAGE_TYPES[image.format]
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationError(
-            _("The image has too many pixels: at most %(limit)s million are accepted."),
-            code="too_many_pixels",
-            params={"limit": MAX_PIXELS // 1_000_000},
-        ) from exc
-    except UnidentifiedImageError as exc:
-        raise _unsupported() from exc
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError(_("The file is not an image, or it is damaged."), code="not_an_image") from exc
-    finally:
-        upload.seek(0)
+    image = decode(
+        upload, formats=IMAGE_TYPES, max_pixels=MAX_PIXELS, unsupported=_unsupported(), unidentified=_unsupported()
+    )
+    return IMAGE_TYPES[image.format]
 
 
 def _check_office(upload) -> tuple[str, str]:

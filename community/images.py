@@ -19,6 +19,40 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 
 
+def too_many_pixels(max_pixels: int) -> ValidationError:
+    return ValidationError(
+        _("The image has too many pixels: at most %(limit)s million are accepted."),
+        code="too_many_pixels",
+        params={"limit": max_pixels // 1_000_000},
+    )
+
+
+def decode(upload, *, formats, max_pixels: int, unsupported: ValidationError, unidentified: ValidationError):
+    """The upload decoded completely (a truncated or hostile file fails here, not later), if its
+    format is one of `formats` and it has at most `max_pixels`; else a translated ValidationError:
+    `unsupported` for another format, `unidentified` for what Pillow does not recognise."""
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            if image.format not in formats:
+                raise unsupported
+            width, height = image.size
+            if width * height > max_pixels:
+                raise too_many_pixels(max_pixels)
+            image.load()
+            return image
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise too_many_pixels(max_pixels) from exc
+    except UnidentifiedImageError as exc:
+        raise unidentified from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(_("The file is not an image, or it is damaged."), code="not_an_image") from exc
+    finally:
+        upload.seek(0)
+
+
 def clean_image(upload, *, max_bytes=5 * 1024 * 1024, max_pixels=25_000_000, max_side=1024) -> ContentFile:
     """Return the upload re-encoded as PNG or JPEG, or raise a translated ValidationError."""
     if upload.size > max_bytes:
@@ -27,32 +61,14 @@ def clean_image(upload, *, max_bytes=5 * 1024 * 1024, max_pixels=25_000_000, max
             code="too_large",
             params={"limit": max_bytes // (1024 * 1024)},
         )
-    upload.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                if image.format not in ACCEPTED_FORMATS:
-                    raise ValidationError(_("Upload a PNG, JPEG, WebP or GIF image."), code="format")
-                width, height = image.size
-                if width * height > max_pixels:
-                    raise ValidationError(
-                        _("The image has too many pixels: at most %(limit)s million are accepted."),
-                        code="too_many_pixels",
-                        params={"limit": max_pixels // 1_000_000},
-                    )
-                image.load()
-                image = ImageOps.exif_transpose(image)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationError(
-            _("The image has too many pixels: at most %(limit)s million are accepted."),
-            code="too_many_pixels",
-            params={"limit": max_pixels // 1_000_000},
-        ) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError(_("The file is not an image, or it is damaged."), code="not_an_image") from exc
-    finally:
-        upload.seek(0)
+    image = decode(
+        upload,
+        formats=ACCEPTED_FORMATS,
+        max_pixels=max_pixels,
+        unsupported=ValidationError(_("Upload a PNG, JPEG, WebP or GIF image."), code="format"),
+        unidentified=ValidationError(_("The file is not an image, or it is damaged."), code="not_an_image"),
+    )
+    image = ImageOps.exif_transpose(image)
 
     image.thumbnail((max_side, max_side))
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)

@@ -257,9 +257,6 @@ class Shared:
         self.html = mark_safe(html)  # noqa: S308 - rendered by our own templates, escaped there
         self.data = data
 
-    def __str__(self):
-        return self.html
-
 
 def shared(request, name: str, *, depends_on: Iterable[str], render: Callable[[], tuple[str, dict]], parts=()):
     """The part of a page that every viewer sees alike, rendered once and kept while the versions
