@@ -1,15 +1,25 @@
-// Work running in the background (a batch award, a data archive): poll its progress and reload once it is done.
+// Work running in the background (a batch award, a data archive, a member import or bulk enrolment):
+// poll its progress and reload once it is done.
 (function () {
   "use strict";
-  document.querySelectorAll(".cred-batch[data-progress-url], .privacy-export[data-progress-url]").forEach(follow);
+  document
+    .querySelectorAll(".cred-batch[data-progress-url], .privacy-export[data-progress-url], .import-progress[data-progress-url]")
+    .forEach(follow);
   function follow(box) {
     if (box.dataset.done === "1") {
       return;
     }
     var bar = box.querySelector("progress");
     function show(data) {
-      bar.value = data.percent;
-      bar.textContent = data.percent + "%";
+      if ("sent" in data) {
+        // Imports count what was sent out of the total rather than a percentage.
+        bar.max = data.total || 1;
+        bar.value = data.total ? data.sent : 1;
+        bar.textContent = data.sent + " / " + data.total;
+      } else {
+        bar.value = data.percent;
+        bar.textContent = data.percent + "%";
+      }
       box.querySelectorAll("[data-field]").forEach(function (node) {
         var key = node.dataset.field;
         if (key in data) {
