@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import caching, media, pagecache, services
+from .. import caching, fragments, media, pagecache, services
 from ..forms import ConversationMessageForm, MessageForm, NotificationSettingsForm, ReportForm
 from ..keyset import keyset_page
 from ..mentions import mention_candidates
@@ -124,6 +124,7 @@ def _messages_context(request, conversation, *, after: int | None = None):
         newest = list(queryset.order_by("-created_at", "-pk")[: MESSAGES_PER_PAGE + 1])
         has_older = len(newest) > MESSAGES_PER_PAGE
         items = list(reversed(newest[:MESSAGES_PER_PAGE]))
+    fragments.attach_message_fragments(request, conversation, items)
     others = [p for p in participants if p.user_id != request.user.pk]
     own_last = next((m for m in reversed(items) if m.sender_id == request.user.pk), None)
     if own_last is None and after is not None:  # a poll: the receipt is about the member's last message
