@@ -166,3 +166,29 @@ def attach_message_fragments(request, conversation, messages) -> None:
         )
 
     attach_fragments(request, messages, name="message", inputs=inputs, render=render)
+
+
+def attach_group_cards(request, groups) -> None:
+    """Group cards (`group.fragment_html`) for groups loaded with their card data
+    (with_card_data): the viewer's part, member or request pending, is one of three keys."""
+
+    def inputs(group):
+        return (
+            group.pk,
+            group.slug,
+            group.name,
+            str(group.cover),
+            group.category,
+            group.extra_category.name if group.extra_category_id else "",
+            group.visibility,
+            group.join_policy,
+            group.description,
+            group.member_count,
+            bool(group.is_member),
+            bool(group.has_pending_request),
+        )
+
+    def render(group):
+        return render_to_string("community/_group_card.html", {"group": group})
+
+    attach_fragments(request, groups, name="group", inputs=inputs, render=render)

@@ -140,6 +140,7 @@ def _group_list(request):
     suggestions = []
     if not request.GET:
         suggestions = suggested_groups(request.user, profile)
+    fragments.attach_group_cards(request, [*suggestions, *page.object_list])
     return render(
         request,
         "community/group_list.html",
