@@ -12,13 +12,14 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import pagecache
+from community import fragments, pagecache
 from community.caching import PORTAL
 
 from . import caching, services, signing
@@ -28,6 +29,24 @@ from .models import Achievement, Award, BatchAward, RecognitionRequest, StatusLi
 from .openbadges import verify_credential, verify_upload
 
 PAGE_SIZE = 20
+
+# What a wallet card shows, and nothing else: the award rows carry signed credentials and
+# snapshots, and their achievements seven texts in two languages.
+WALLET_CARD_FIELDS = (
+    "public_id",
+    "status",
+    "is_public",
+    "created_at",
+    "valid_until",
+    "credits_earned",
+    "image",
+    "achievement__image",
+    "achievement__generated_image",
+    *(f"achievement__name_{code}" for code, _name in settings.LANGUAGES),
+    "achievement__name",
+    "issuer__name",
+    *(f"issuer__name_{code}" for code, _name in settings.LANGUAGES),
+)
 
 BATCH_ERRORS = {
     "invalid_email": gettext_lazy("Not a valid e-mail address"),
@@ -100,15 +119,36 @@ def wallet(request):
 def _wallet(request):
     awards = (
         Award.objects.for_recipient(request.user)
-        .with_related()
-        .defer("signed_credential", "snapshot")
+        .select_related("achievement", "issuer")
+        .only(*WALLET_CARD_FIELDS)
         .order_by("-created_at", "-pk")
     )
-    return render(
-        request,
-        "credentials/wallet.html",
-        {"page": _page(request, awards), "pathways": _pathway_progress(request.user)},
-    )
+    page = _page(request, awards)
+    attach_award_cards(request, page.object_list)
+    return render(request, "credentials/wallet.html", {"page": page, "pathways": _pathway_progress(request.user)})
+
+
+def attach_award_cards(request, awards) -> None:
+    """Wallet cards (`award.fragment_html`), rendered once per card's content and language."""
+
+    def inputs(award):
+        return (
+            award.pk,
+            str(award.public_id),
+            str(award.badge_image),
+            award.achievement.name,
+            award.status,
+            award.is_expired,
+            award.is_public,
+            award.issuer.name,
+            award.created_at.isoformat(),
+            str(award.credits_earned),
+        )
+
+    def render_card(award):
+        return render_to_string("credentials/_award_card.html", {"award": award})
+
+    fragments.attach_fragments(request, awards, name="award", inputs=inputs, render=render_card)
 
 
 def _visible_award(request, public_id):
