@@ -225,6 +225,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "ja")}
 # modeltranslation's admin tabs would load jQuery UI from a CDN; the portal serves its own tabs.
 JQUERY_UI_URL = "js/admin-tabs.js"
 
+FORM_RENDERER = "jige_portal.form_renderer.FormRenderer"  # the common widgets without a template each
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]

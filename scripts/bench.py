@@ -30,8 +30,9 @@ def collect_pages(only: str):
 
     pages = [KeyPage("floor", "/bench/floor/"), *key_pages()]
     if only:
-        wanted = {name.strip() for name in only.split(",")} | {"floor"}
-        pages = [page for page in pages if page.name in wanted]
+        # A page's name or its beginning ("group finder" for "group finder (filter, 東京)").
+        wanted = [name.strip() for name in only.split(",") if name.strip()] + ["floor"]
+        pages = [page for page in pages if any(page.name.startswith(name) for name in wanted)]
     return pages
 
 
@@ -46,7 +47,7 @@ def parse_args():
         default=os.environ.get("BENCH_FACTOR", "1"),
         help="seed_scale factor used when the database holds no scale data yet (default 1: the full size)",
     )
-    parser.add_argument("--only", default="", help="comma-separated page names")
+    parser.add_argument("--only", default="", help="comma-separated page names, or their beginnings")
     parser.add_argument("--out", default=str(BASE_DIR / ".tmp" / "bench" / "results.json"))
     parser.add_argument("--sign-count", type=int, default=100, help="awards signed by a real worker (0: skip)")
     parser.add_argument("--message-count", type=int, default=100, help="messages sent through a real worker (0: skip)")
