@@ -2,15 +2,27 @@
 
 Django renders every <option> of a Select through a template, about 50 µs each: a filter with a
 few hundred organizations cost more than the rest of its page. `ListSelect` writes the same
-markup in Python, and `choices_from` lists a model's rows as (pk, label) tuples without building
-model instances.
+markup in Python, once per list of choices (the same few hundred options on every page that
+shows the filter, with only the selected one differing), and `choices_from` lists a model's rows
+as (pk, label) tuples without building model instances.
 """
+
+import functools
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
+
+
+@functools.lru_cache(maxsize=512)
+def _options(choices: tuple[tuple[str, str, bool], ...]) -> tuple[str, ...]:
+    """Each choice as an unselected <option>; `choices` are (value, label, label is safe)."""
+    return tuple(
+        format_html('<option value="{}">{}</option>', value, mark_safe(label) if safe else label)  # noqa: S308
+        for value, label, safe in choices
+    )
 
 
 class ListSelect(forms.Select):
@@ -21,13 +33,22 @@ class ListSelect(forms.Select):
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs, renderer)  # option groups: Django's way
         selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((option, mark_safe(" selected") if str(option) in selected else "", label) for option, label in choices),
+        values = [str(option) for option, _label in choices]
+        # The label's text in the active language is part of the key (str() of a lazy label).
+        rendered = _options(
+            tuple(
+                (option, str(label), isinstance(label, SafeData))
+                for option, (_value, label) in zip(values, choices, strict=True)
+            )
         )
-        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        options = mark_safe(  # noqa: S308 - escaped in _options
+            "".join(
+                html.replace('">', '" selected>', 1) if option in selected else html
+                for option, html in zip(values, rendered, strict=True)
+            )
+        )
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
 
 
 def choices_from(queryset, field: str, empty_label) -> list[tuple]:

@@ -130,3 +130,19 @@ def test_the_portals_filter_and_post_forms_render_as_with_djangos_templates(lang
             fast = form_class(renderer=FormRenderer())
             django = form_class(renderer=DjangoTemplates())
             assert [str(field) for field in fast] == [str(field) for field in django], form_class.__name__
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_long_filter_list_renders_as_djangos_select_whatever_is_selected(language):
+    from community.widgets import ListSelect
+
+    choices = [("", _("Any")), *((pk, f"University {pk} & <Co>") for pk in range(1, 40)), ("x", mark_safe("<b>B</b>"))]
+    with translation.override(language):
+        for value in ("", 7, "7", None, "x", "nothing"):
+            fast = ListSelect(choices=choices).render("organization", value, {"id": "id_organization"})
+            django = forms.Select(choices=choices).render(
+                "organization", value, {"id": "id_organization"}, renderer=DjangoTemplates()
+            )
+            normalised = django.replace("\n  ", "").replace("\n", "")
+            assert fast == normalised, value
+            assert fast.count(" selected") == (value != "nothing")  # None selects the empty choice
