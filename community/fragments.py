@@ -22,7 +22,6 @@ from django.utils.safestring import mark_safe
 from jige_portal.cache import CACHE_ERRORS
 
 from . import pagecache
-from .models import Reaction
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +93,7 @@ def attach_post_cards(request, posts, *, show_group: bool = False, can_react: bo
             post.created_at.isoformat(),
             post.edited_at.isoformat() if post.edited_at else "",
             post.comment_count,
-            tuple(getattr(post, f"{kind}_count", 0) for kind in Reaction.Kind.values),
+            post.reaction_counts,
             author.pk,
             author.display_name,
             str(author.avatar),
@@ -107,9 +106,7 @@ def attach_post_cards(request, posts, *, show_group: bool = False, can_react: bo
 
     def render(post):
         """The card as every viewer sees it: no reaction pressed, the placeholder for the token."""
-        own = {kind: getattr(post, f"my_{kind}", False) for kind in Reaction.Kind.values}
-        for kind in own:
-            setattr(post, f"my_{kind}", False)
+        own, post.my_reactions = getattr(post, "my_reactions", None), None
         try:
             return render_to_string(
                 "community/_post.html",
@@ -122,13 +119,11 @@ def attach_post_cards(request, posts, *, show_group: bool = False, can_react: bo
                 },
             )
         finally:
-            for kind, mine in own.items():
-                setattr(post, f"my_{kind}", mine)
+            post.my_reactions = own
 
     def personalize(post, html):
-        for kind in Reaction.Kind.values:
-            if getattr(post, f"my_{kind}", False):
-                html = html.replace(_UNPRESSED.format(kind=kind), _PRESSED.format(kind=kind))
+        for kind in post.own_reactions:
+            html = html.replace(_UNPRESSED.format(kind=kind), _PRESSED.format(kind=kind))
         return html
 
     attach_fragments(request, posts, name="post", inputs=inputs, render=render, personalize=personalize)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -101,13 +101,7 @@ class GroupAccess:
 def _posts_for(group_filter, user):
     """Posts with their reaction counts and the member's own reactions, in one query. Counted
     by subqueries, not a join: the database counts only the page's posts, after the LIMIT."""
-    annotations = {}
-    for kind in Reaction.Kind.values:
-        reactions = Reaction.objects.filter(post=OuterRef("pk"), kind=kind)
-        counted = reactions.order_by().values("post").annotate(n=Count("pk")).values("n")
-        annotations[f"{kind}_count"] = Coalesce(Subquery(counted), 0)
-        annotations[f"my_{kind}"] = Exists(reactions.filter(user=user))
-    return Post.objects.for_feed().filter(group_filter).annotate(**annotations)
+    return Post.objects.for_feed().filter(group_filter).with_reactions(user)
 
 
 @login_required
