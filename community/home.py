@@ -27,6 +27,12 @@ UNREAD_CONVERSATIONS = 5
 REQUESTABLE_ROLES = (Role.STUDENT, Role.FACULTY, Role.COMPANY_CONTACT)
 
 
+def translated(lookup: str) -> tuple[str, ...]:
+    """A translated field and its column in each language, for `only()` across a relation
+    (modeltranslation adds them itself only on its own models' querysets)."""
+    return (lookup, *(f"{lookup}_{code}" for code, _name in settings.LANGUAGES))
+
+
 @dataclass(frozen=True)
 class Panel:
     order: int  # place on the page, smallest first
@@ -66,7 +72,15 @@ def groups_panel(user: User) -> Panel:
     posts = []
     if group_ids:
         newest = Post.objects.newest_in_groups_of(user, LATEST_POSTS)
-        posts = list(Post.objects.for_feed().filter(pk__in=newest)[:LATEST_POSTS])
+        posts = list(
+            Post.objects.visible()
+            .filter(pk__in=newest)
+            .select_related("author", "group")
+            .order_by("-created_at", "-pk")
+            .only("created_at", "body_html", "author__display_name", "group__slug", *translated("group__name"))[
+                :LATEST_POSTS
+            ]
+        )
     return Panel(
         10,
         "community/home/_groups.html",

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from community.home import Panel
+from community.home import Panel, translated
 
 from . import caching
 from .models import Enrolment, Module, Session
@@ -42,6 +42,14 @@ def modules_panel(user) -> Panel:
         .active()
         .filter(module__ends_on__gte=today)
         .select_related("module")
+        .only(
+            "status",
+            "module__slug",
+            "module__time_zone",
+            "module__starts_on",
+            "module__ends_on",
+            *translated("module__title"),
+        )
         .prefetch_related(Prefetch("module__sessions", queryset=Session.objects.order_by("weekday", "starts_at")))
         .order_by("module__starts_on", "module__pk")[:MODULES]
     )

@@ -10,7 +10,7 @@ def latest_credential_panel(user) -> Panel:
     award = (
         Award.objects.for_recipient(user)
         .exclude(status=Award.Status.PENDING)
-        .select_related("achievement", "issuer")
+        .for_cards()
         .order_by("-created_at", "-pk")
         .first()
     )

@@ -349,6 +349,26 @@ class AwardQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("achievement__issuer", "issuer", "recipient")
 
+    def for_cards(self):
+        """With only what a card shows (wallet, home page): the rows carry signed credentials
+        and snapshots, and their achievements seven texts in two languages."""
+        languages = [code for code, _name in settings.LANGUAGES]
+        return self.select_related("achievement", "issuer").only(
+            "public_id",
+            "status",
+            "is_public",
+            "created_at",
+            "valid_until",
+            "credits_earned",
+            "image",
+            "achievement__image",
+            "achievement__generated_image",
+            "achievement__name",
+            *(f"achievement__name_{code}" for code in languages),
+            "issuer__name",
+            *(f"issuer__name_{code}" for code in languages),
+        )
+
     def credit_map(self) -> dict[int, Decimal]:
         """{achievement id: credits earned}, one query."""
         return dict(self.values_list("achievement_id", "credits_earned"))

@@ -30,24 +30,6 @@ from .openbadges import verify_credential, verify_upload
 
 PAGE_SIZE = 20
 
-# What a wallet card shows, and nothing else: the award rows carry signed credentials and
-# snapshots, and their achievements seven texts in two languages.
-WALLET_CARD_FIELDS = (
-    "public_id",
-    "status",
-    "is_public",
-    "created_at",
-    "valid_until",
-    "credits_earned",
-    "image",
-    "achievement__image",
-    "achievement__generated_image",
-    *(f"achievement__name_{code}" for code, _name in settings.LANGUAGES),
-    "achievement__name",
-    "issuer__name",
-    *(f"issuer__name_{code}" for code, _name in settings.LANGUAGES),
-)
-
 BATCH_ERRORS = {
     "invalid_email": gettext_lazy("Not a valid e-mail address"),
     "unknown_email": gettext_lazy("No member with this e-mail address"),
@@ -117,12 +99,7 @@ def wallet(request):
 
 
 def _wallet(request):
-    awards = (
-        Award.objects.for_recipient(request.user)
-        .select_related("achievement", "issuer")
-        .only(*WALLET_CARD_FIELDS)
-        .order_by("-created_at", "-pk")
-    )
+    awards = Award.objects.for_recipient(request.user).for_cards().order_by("-created_at", "-pk")
     page = _page(request, awards)
     attach_award_cards(request, page.object_list)
     return render(request, "credentials/wallet.html", {"page": page, "pathways": _pathway_progress(request.user)})

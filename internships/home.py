@@ -1,6 +1,6 @@
 """The member's internship applications on their home page (a panel for community.home)."""
 
-from community.home import Panel
+from community.home import Panel, translated
 from community.models import Role
 
 from . import caching
@@ -21,6 +21,12 @@ def applications_panel(user) -> Panel | None:
     applications = list(
         Application.objects.of_student(user)
         .select_related("posting__company__organization")
+        .only(
+            "status",
+            "created_at",
+            *translated("posting__title"),
+            *translated("posting__company__organization__name"),
+        )
         .order_by("-created_at", "-pk")[:APPLICATIONS]
     )
     # Applications change the student's own version (internships.caching).
