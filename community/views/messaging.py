@@ -111,8 +111,25 @@ def _messages_context(request, conversation, *, after: int | None = None):
     participants = list(
         Participant.objects.active().filter(conversation=conversation).select_related("user").order_by("pk")
     )
+    # Only what a message shows: a sender's row is wide, and the name needs erased_at
+    # (MemberNameDescriptor).
     queryset = (
-        Message.objects.filter(conversation=conversation).select_related("sender").prefetch_related("attachments")
+        Message.objects.filter(conversation=conversation)
+        .select_related("sender")
+        .only(
+            "conversation",
+            "sender",
+            "body",
+            "body_html",
+            "is_hidden",
+            "created_at",
+            "sender__display_name",
+            "sender__avatar",
+            "sender__erased_at",
+        )
+        .prefetch_related(
+            Prefetch("attachments", queryset=MessageAttachment.objects.only("message", "original_name", "size"))
+        )
     )
     if after is not None:
         items = list(queryset.filter(pk__gt=after).order_by("created_at", "pk")[:MESSAGES_PER_PAGE])
