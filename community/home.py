@@ -20,17 +20,12 @@ from django.db.models import Prefetch
 
 from . import caching
 from .models import Membership, Participant, Post, Role, User
+from .translation import translated
 
 LATEST_POSTS = 5
 UNREAD_CONVERSATIONS = 5
 # The roles a guest may ask staff for (staff make staff themselves, in the admin).
 REQUESTABLE_ROLES = (Role.STUDENT, Role.FACULTY, Role.COMPANY_CONTACT)
-
-
-def translated(lookup: str) -> tuple[str, ...]:
-    """A translated field and its column in each language, for `only()` across a relation
-    (modeltranslation adds them itself only on its own models' querysets)."""
-    return (lookup, *(f"{lookup}_{code}" for code, _name in settings.LANGUAGES))
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import Campus, CommunityGroup, GroupCategory, Interest, Organization
@@ -31,3 +32,9 @@ class CommunityGroupTranslation(TranslationOptions):
 class GroupCategoryTranslation(TranslationOptions):
     fields = ("name",)
     required_languages = ("en",)
+
+
+def translated(lookup: str) -> tuple[str, ...]:
+    """A translated field and its column in each language, for `only()` across a relation
+    (modeltranslation adds them itself only on its own models' querysets)."""
+    return (lookup, *(f"{lookup}_{code}" for code, _name in settings.LANGUAGES))

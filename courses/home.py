@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from community.home import Panel, translated
+from community.home import Panel
+from community.translation import translated
 
 from . import caching
 from .models import Enrolment, Module, Session

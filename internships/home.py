@@ -1,7 +1,8 @@
 """The member's internship applications on their home page (a panel for community.home)."""
 
-from community.home import Panel, translated
+from community.home import Panel
 from community.models import Role
+from community.translation import translated
 
 from . import caching
 from .models import Application, HostCompany

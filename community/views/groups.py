@@ -43,6 +43,7 @@ from ..models import (
 )
 from ..ratelimit import rate_limited
 from ..search import apply_search
+from ..translation import translated
 
 PAGE_SIZE = 20
 FEED_PAGE_SIZE = 20  # keyset_page's default
@@ -102,6 +103,30 @@ def _posts_for(group_filter, user):
     """Posts with their reaction counts and the member's own reactions, in one query. Counted
     by subqueries, not a join: the database counts only the page's posts, after the LIMIT."""
     return Post.objects.for_feed().filter(group_filter).with_reactions(user)
+
+
+# What a post card shows (templates/community/_post.html), and the feed's order: the author's
+# and the group's rows are wide. The author's name needs erased_at (MemberNameDescriptor).
+POST_CARD_FIELDS = (
+    "group",
+    "author",
+    "body_html",
+    "image",
+    "created_at",
+    "edited_at",
+    "comment_count",
+    "author__display_name",
+    "author__avatar",
+    "author__erased_at",
+    "group__slug",
+    *translated("group__name"),
+    "attachment__original_name",
+    "attachment__size",
+)
+
+
+def _post_cards(group_filter, user):
+    return _posts_for(group_filter, user).only(*POST_CARD_FIELDS)
 
 
 @login_required
@@ -241,7 +266,7 @@ def _group_page(request, access):
         )
         context["join_form"] = JoinRequestForm()
     if access.can_see_content:
-        context["page"] = keyset_page(request, _posts_for(Q(group=group), request.user))
+        context["page"] = keyset_page(request, _post_cards(Q(group=group), request.user))
         fragments.attach_post_cards(request, context["page"].object_list, can_react=access.is_member)
     if access.is_member:
         context["chat_unread"] = _chat_unread(group, access.membership)
@@ -628,6 +653,6 @@ def feed(request):
     # Only the next page's worth of each group's posts is a candidate (see newest_in_groups_of).
     before = parse_cursor(request.GET.get(KEYSET_PARAM, ""))
     newest = Post.objects.newest_in_groups_of(request.user, FEED_PAGE_SIZE + 1, before=before)
-    page = keyset_page(request, _posts_for(Q(pk__in=newest), request.user), per_page=FEED_PAGE_SIZE)
+    page = keyset_page(request, _post_cards(Q(pk__in=newest), request.user), per_page=FEED_PAGE_SIZE)
     fragments.attach_post_cards(request, page.object_list, show_group=True)
     return render(request, "community/feed.html", {"page": page})
