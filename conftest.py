@@ -132,6 +132,12 @@ def _query_budgets_render_pages(request, settings):
         settings.SHARED_FRAGMENT_SECONDS = 0
 
 
+@pytest.fixture
+def page_cache_off(settings):
+    """Every page renders: what a test sees of a shared fragment came from the fragment cache."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def _persona(role, **kwargs):
     from community.models import Role
     from community.tests.factories import UserFactory

@@ -106,3 +106,15 @@ def remove_role_in_the_admin(user, role):
     response = admin.post(url, fields)
     assert response.status_code == 302, page(response)[:3000]
     assert not user.groups.filter(name=role).exists()
+
+
+def templates_rendered(response, name: str) -> int:
+    """How many times the request rendered the template `name` (a fragment found in the cache is not)."""
+    return sum(template.name == name for template in response.templates)
+
+
+def card_linking_to(response, url: str) -> str:
+    """The card (`<li class="card …">`) of the page that links to `url`."""
+    found = re.search(rf'<li class="card[^"]*">(?:(?!</li>).)*href="{re.escape(url)}".*?</li>', page(response), re.S)
+    assert found, f"no card links to {url}"
+    return found.group(0)

@@ -2,8 +2,6 @@
 yet each viewer sees whether they are a member or have asked to join, and a join or a rename
 shows at once."""
 
-import re
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -11,24 +9,14 @@ from django.urls import reverse
 from community import services
 from community.models import Role
 from community.tests.factories import CommunityGroupFactory, UserFactory
+from community.tests.pages import card_linking_to, templates_rendered
 
-pytestmark = pytest.mark.django_db
-
-
-def cards_rendered(response) -> int:
-    return sum(template.name == "community/_group_card.html" for template in response.templates)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
+CARD = "community/_group_card.html"
 
 
 def card(response, group) -> str:
-    html = response.content.decode()
-    return re.search(
-        rf'<li class="card group-card">(?:(?!</li>).)*href="{group.get_absolute_url()}".*?</li>', html, re.S
-    ).group(0)
-
-
-@pytest.fixture(autouse=True)
-def _render_every_page(settings):
-    settings.PAGE_CACHE_SECONDS = 0  # each page renders: only the cards may come from the cache
+    return card_linking_to(response, group.get_absolute_url())
 
 
 @pytest.fixture
@@ -50,9 +38,9 @@ def test_a_second_member_gets_the_cards_the_first_one_rendered(groups, student, 
     first, second = Client(), Client()
     first.force_login(student)
     second.force_login(third_student)
-    assert cards_rendered(first.get(finder)) == 2
+    assert templates_rendered(first.get(finder), CARD) == 2
     response = second.get(finder)
-    assert cards_rendered(response) == 0
+    assert templates_rendered(response, CARD) == 0
     assert "Sendai choir" in card(response, groups[1]) and "By request" in card(response, groups[1])
 
 

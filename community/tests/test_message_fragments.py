@@ -10,12 +10,10 @@ from django.urls import reverse
 
 from community import services
 from community.models import Message, Report
+from community.tests.pages import templates_rendered
 
-pytestmark = pytest.mark.django_db
-
-
-def messages_rendered(response) -> int:
-    return sum(template.name == "community/_message.html" for template in response.templates)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
+MESSAGE = "community/_message.html"
 
 
 def message_html(html: str, message) -> str:
@@ -38,17 +36,12 @@ def clients(student, other_student):
     return mai, lucas
 
 
-@pytest.fixture(autouse=True)
-def _render_every_page(settings):
-    settings.PAGE_CACHE_SECONDS = 0  # each page renders: only the messages may come from the cache
-
-
 def test_the_second_visit_reuses_the_messages_the_first_rendered(chat, clients):
     mai, _lucas = clients
     first = mai.get(chat.get_absolute_url())
-    assert messages_rendered(first) == 2
+    assert templates_rendered(first, MESSAGE) == 2
     again = mai.get(chat.get_absolute_url())
-    assert messages_rendered(again) == 0
+    assert templates_rendered(again, MESSAGE) == 0
     assert "see you <strong>at six</strong>" in again.content.decode()
 
 
@@ -71,7 +64,7 @@ def test_a_shared_message_carries_each_participants_own_csrf_token(chat, student
     lucas = Client(enforce_csrf_checks=True)
     lucas.force_login(other_student)
     response = lucas.get(chat.get_absolute_url())
-    assert messages_rendered(response) == 0
+    assert templates_rendered(response, MESSAGE) == 0
     html = message_html(response.content.decode(), hello)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     assert "pagecache" not in token

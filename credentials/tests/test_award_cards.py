@@ -1,7 +1,6 @@
 """Wallet cards are rendered once per card's content and language and shared (community/fragments.py),
 yet a revocation, a change of visibility, an expiry and the language switch show at once."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -9,26 +8,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from community.tests.pages import card_linking_to, templates_rendered
 from credentials import services
 from credentials.tests.factories import AchievementFactory, AwardFactory
 
-pytestmark = pytest.mark.django_db
-
-
-def cards_rendered(response) -> int:
-    return sum(template.name == "credentials/_award_card.html" for template in response.templates)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
+CARD = "credentials/_award_card.html"
 
 
 def card(response, award) -> str:
-    html = response.content.decode()
-    return re.search(
-        rf'<li class="card cred-card[^"]*">(?:(?!</li>).)*{award.get_absolute_url()}.*?</li>', html, re.S
-    ).group(0)
-
-
-@pytest.fixture(autouse=True)
-def _render_every_page(settings):
-    settings.PAGE_CACHE_SECONDS = 0  # each page renders: only the cards may come from the cache
+    return card_linking_to(response, award.get_absolute_url())
 
 
 @pytest.fixture
@@ -45,9 +34,9 @@ def wallet(student):
 
 
 def test_the_second_visit_reuses_the_cards(award, wallet):
-    assert cards_rendered(wallet.get(reverse("credentials:wallet"))) == 1
+    assert templates_rendered(wallet.get(reverse("credentials:wallet")), CARD) == 1
     again = wallet.get(reverse("credentials:wallet"))
-    assert cards_rendered(again) == 0
+    assert templates_rendered(again, CARD) == 0
     assert "Intercultural Teamwork" in card(again, award) and "Valid" in card(again, award)
 
 
