@@ -86,7 +86,7 @@ def groups_panel(user: User) -> Panel:
 
 
 def conversations_panel(user: User) -> Panel:
-    participants = Participant.objects.active().select_related("user").order_by("user__display_name")
+    participants = Participant.objects.active().with_names().order_by("user__display_name")
     seats = list(
         Participant.objects.filter(user=user)
         .unread()

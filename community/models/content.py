@@ -268,6 +268,13 @@ class ParticipantQuerySet(models.QuerySet):
     def active(self):
         return self.filter(left_at__isnull=True)
 
+    def with_names(self):
+        """With each member's name and picture, and nothing else of their wide row (the name
+        needs erased_at: MemberNameDescriptor): for lists of who is in a conversation."""
+        return self.select_related("user").only(
+            "conversation", "user", "user__display_name", "user__avatar", "user__erased_at"
+        )
+
     def unread(self):
         return (
             self.active()

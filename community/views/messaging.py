@@ -72,7 +72,7 @@ def _conversation_list(request):
         .prefetch_related(
             Prefetch(
                 "participants",
-                queryset=Participant.objects.active().select_related("user").order_by("user__display_name"),
+                queryset=Participant.objects.active().with_names().order_by("user__display_name"),
             )
         )
         .order_by("-last_message_at", "-pk")
