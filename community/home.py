@@ -72,7 +72,7 @@ def groups_panel(user: User) -> Panel:
             .filter(pk__in=newest)
             .select_related("author", "group")
             .order_by("-created_at", "-pk")
-            .only("created_at", "body_html", "author__display_name", "group__slug", *translated("group__name"))[
+            .only("created_at", "body_html", *User.byline_fields("author"), "group__slug", *translated("group__name"))[
                 :LATEST_POSTS
             ]
         )

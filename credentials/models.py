@@ -352,7 +352,8 @@ class AwardQuerySet(models.QuerySet):
     def for_cards(self):
         """With only what a card shows (wallet, home page): the rows carry signed credentials
         and snapshots, and their achievements seven texts in two languages."""
-        languages = [code for code, _name in settings.LANGUAGES]
+        from community.translation import translated
+
         return self.select_related("achievement", "issuer").only(
             "public_id",
             "status",
@@ -363,10 +364,8 @@ class AwardQuerySet(models.QuerySet):
             "image",
             "achievement__image",
             "achievement__generated_image",
-            "achievement__name",
-            *(f"achievement__name_{code}" for code in languages),
-            "issuer__name",
-            *(f"issuer__name_{code}" for code in languages),
+            *translated("achievement__name"),
+            *translated("issuer__name"),
         )
 
     def credit_map(self) -> dict[int, Decimal]:

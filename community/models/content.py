@@ -270,10 +270,10 @@ class ParticipantQuerySet(models.QuerySet):
 
     def with_names(self):
         """With each member's name and picture, and nothing else of their wide row (the name
-        needs erased_at: MemberNameDescriptor): for lists of who is in a conversation."""
-        return self.select_related("user").only(
-            "conversation", "user", "user__display_name", "user__avatar", "user__erased_at"
-        )
+        needs erased_at): for lists of who is in a conversation."""
+        from .people import User
+
+        return self.select_related("user").only("conversation", "user", *User.byline_fields("user"))
 
     def unread(self):
         return (

@@ -267,6 +267,12 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.email
 
+    @staticmethod
+    def byline_fields(relation: str) -> tuple[str, ...]:
+        """The columns that show a member beside what they wrote (name and picture), for
+        `only()` across `relation`: the name needs erased_at (MemberNameDescriptor)."""
+        return tuple(f"{relation}__{name}" for name in ("display_name", "avatar", "erased_at"))
+
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs):
         instance = super().from_db(db, field_names, values, *args, **kwargs)

@@ -106,7 +106,7 @@ def _posts_for(group_filter, user):
 
 
 # What a post card shows (templates/community/_post.html), and the feed's order: the author's
-# and the group's rows are wide. The author's name needs erased_at (MemberNameDescriptor).
+# and the group's rows are wide.
 POST_CARD_FIELDS = (
     "group",
     "author",
@@ -115,9 +115,7 @@ POST_CARD_FIELDS = (
     "created_at",
     "edited_at",
     "comment_count",
-    "author__display_name",
-    "author__avatar",
-    "author__erased_at",
+    *User.byline_fields("author"),
     "group__slug",
     *translated("group__name"),
     "attachment__original_name",

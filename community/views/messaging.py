@@ -111,22 +111,11 @@ def _messages_context(request, conversation, *, after: int | None = None):
     participants = list(
         Participant.objects.active().filter(conversation=conversation).select_related("user").order_by("pk")
     )
-    # Only what a message shows: a sender's row is wide, and the name needs erased_at
-    # (MemberNameDescriptor).
+    # Only what a message shows: a sender's row is wide.
     queryset = (
         Message.objects.filter(conversation=conversation)
         .select_related("sender")
-        .only(
-            "conversation",
-            "sender",
-            "body",
-            "body_html",
-            "is_hidden",
-            "created_at",
-            "sender__display_name",
-            "sender__avatar",
-            "sender__erased_at",
-        )
+        .only("conversation", "sender", "body", "body_html", "is_hidden", "created_at", *User.byline_fields("sender"))
         .prefetch_related(
             Prefetch("attachments", queryset=MessageAttachment.objects.only("message", "original_name", "size"))
         )
