@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -97,7 +97,7 @@ class CatalogueFilterForm(forms.Form):
             partners = Module.partner_universities.through.objects.filter(organization=university)
             queryset = queryset.filter(Q(lead_university=university) | Q(pk__in=partners.values("module")))
         if data["seats"]:
-            queryset = queryset.filter(seats_left__gt=0)
+            queryset = queryset.filter(seats_taken__lt=F("seats"))
         if data["q"]:
             queryset = apply_search(queryset, data["q"])
         return queryset

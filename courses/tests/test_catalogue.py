@@ -4,6 +4,8 @@ from datetime import time
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from community.tests.factories import OrganizationFactory
@@ -118,6 +120,17 @@ def test_detail_shows_outcomes_universities_seats_credential_and_pathway(client)
     assert "7 / 10" in html
     assert "COIL Urban Studies Badge" in html
     assert "Global Cities Pathway" in html
+
+
+def test_module_page_counts_its_seats_in_one_subquery(client):
+    module = published_module(seats=2)
+    EnrolmentFactory.create_batch(3, module=module)  # over-full: an admin lowered the seats
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(module.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "0 / 2" in html
+    module_query = next(q["sql"] for q in queries if 'FROM "courses_module"' in q["sql"])
+    # The count of enrolments, once: PostgreSQL would run it again for a second annotation.
+    assert module_query.count('FROM "courses_enrolment"') == 1
 
 
 def test_schedule_is_shown_in_the_members_time_zone(client, student):
