@@ -22,7 +22,7 @@ from .models import (
     Profile,
     User,
 )
-from .widgets import ListSelect, choices_from
+from .widgets import ListSelect, choices_from, portal_choices
 
 
 class SignupForm(forms.Form):
@@ -158,6 +158,10 @@ class GroupForm(forms.ModelForm):
         self.fields["campus"].queryset = Campus.objects.select_related("organization")
 
 
+def _extra_categories():
+    return [(f"extra-{category.slug}", category.name) for category in GroupCategory.objects.all()]
+
+
 class FinderForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     category = forms.ChoiceField(label=_("Category"), required=False, widget=ListSelect)
@@ -187,10 +191,13 @@ class FinderForm(forms.Form):
         self.fields["category"].choices = [
             ("", _("All categories")),
             *CommunityGroup.Category.choices,
-            *[(f"extra-{category.slug}", category.name) for category in GroupCategory.objects.all()],
+            *portal_choices("community.finder.categories", _extra_categories),
         ]
         organization = self.fields["organization"]
-        organization.widget.choices = choices_from(organization.queryset, "name", organization.empty_label)
+        organization.widget.choices = portal_choices(
+            "community.finder.organizations",
+            lambda: choices_from(organization.queryset, "name", organization.empty_label),
+        )
 
 
 class PostForm(TextInputMixin, forms.Form):
@@ -476,8 +483,12 @@ class DirectoryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["field"].choices = [("", _("All fields")), *FieldOfStudy.choices]
         organization = self.fields["organization"]
-        organization.widget.choices = choices_from(organization.queryset, "name", organization.empty_label)
-        self.fields["campus"].widget.choices = campus_choices(self.fields["campus"])
+        organization.widget.choices = portal_choices(
+            "community.directory.organizations",
+            lambda: choices_from(organization.queryset, "name", organization.empty_label),
+        )
+        campus = self.fields["campus"]
+        campus.widget.choices = portal_choices("community.directory.campuses", lambda: campus_choices(campus))
 
     def clean_q(self):
         return clean_search_query(self.cleaned_data["q"])

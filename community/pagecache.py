@@ -25,7 +25,10 @@ cache does not answer, pages are rendered as if it were empty.
 import functools
 import hashlib
 import logging
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -300,3 +303,39 @@ def shared(request, name: str, *, depends_on: Iterable[str], render: Callable[[]
     except CACHE_ERRORS:
         logger.warning("page cache: could not store the fragment %s", name, exc_info=True)
     return Shared(html, data)
+
+
+# -- values shared by every request, kept in the process -------------------------------------
+_MEMO_SIZE = 256
+_memo: OrderedDict = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def memo(name: str, *, depends_on: Iterable[str], build: Callable[[], object]):
+    """A value that every request in the active language shares (a filter's list of all
+    organizations, say), built from the database and kept in this process while its versions
+    are unchanged: one round trip to Redis for the tokens instead of the queries. As in `serve`,
+    the tokens are read before building. `build()` must read nothing of the viewer and return
+    something nobody changes (a tuple). Kept at most SHARED_FRAGMENT_SECONDS, like the shared
+    fragments, and off with them; built every time while Redis does not answer."""
+    seconds = settings.SHARED_FRAGMENT_SECONDS
+    if seconds <= 0 or not getattr(cache, "available", True):
+        return build()
+    try:
+        versions = current_versions(sorted(set(depends_on)))
+    except CACHE_ERRORS:
+        logger.warning("page cache unavailable; building %s", name, exc_info=True)
+        return build()
+    key = (name, translation.get_language(), versions)
+    now = time.monotonic()
+    with _memo_lock:
+        found = _memo.get(key)
+        if found is not None and found[0] > now:
+            _memo.move_to_end(key)
+            return found[1]
+    value = build()
+    with _memo_lock:
+        _memo[key] = (now + seconds, value)
+        while len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+    return value

@@ -8,12 +8,15 @@ as (pk, label) tuples without building model instances.
 """
 
 import functools
+from collections.abc import Callable, Iterable
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
+
+from . import caching, pagecache
 
 
 @functools.lru_cache(maxsize=512)
@@ -57,3 +60,10 @@ def choices_from(queryset, field: str, empty_label) -> list[tuple]:
     language = (get_language() or "en")[:2]
     rows = queryset.order_by(f"{field}_{language}", "pk").values_list("pk", f"{field}_en", f"{field}_{language}")
     return [("", empty_label), *((row[0], row[-1] or row[1]) for row in rows)]
+
+
+def portal_choices(name: str, build: Callable[[], Iterable]) -> tuple:
+    """Choices that `caching.PORTAL` covers (organizations, campuses, group categories) and every
+    viewer sees alike, as `build()` lists them: built once per process and language while those
+    rows are unchanged (pagecache.memo), not queried on every page with the filter."""
+    return pagecache.memo(name, depends_on=[caching.PORTAL], build=lambda: tuple(build()))

@@ -10,7 +10,7 @@ from modeltranslation.translator import translator
 from community.choices import FieldOfStudy
 from community.models import Organization
 from community.search import apply_search
-from community.widgets import ListSelect, choices_from
+from community.widgets import ListSelect, choices_from, portal_choices
 
 from .models import (
     Enrolment,
@@ -76,7 +76,10 @@ class CatalogueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         university = self.fields["university"]
         university.queryset = Organization.objects.universities().filter(is_active=True)
-        university.widget.choices = choices_from(university.queryset, "name", university.empty_label)
+        university.widget.choices = portal_choices(
+            "courses.catalogue.universities",
+            lambda: choices_from(university.queryset, "name", university.empty_label),
+        )
 
     def filter(self, queryset):
         if not self.is_valid():

@@ -145,7 +145,6 @@ def group_list(request):
 def _group_list(request):
     form = FinderForm(request.GET or None)
     groups = CommunityGroup.objects.visible_to(request.user)
-    profile = request.user.profile
     if form.is_valid():
         data = form.cleaned_data
         groups = apply_search(groups, data["q"])
@@ -157,14 +156,14 @@ def _group_list(request):
             groups = groups.filter(Q(organization=data["organization"]) | Q(campus__organization=data["organization"]))
         if data["language"]:
             groups = groups.filter(language__in=[data["language"], ""])
-        phase = profile.phase if data["phase"] == "mine" else data["phase"]
+        phase = request.user.profile.phase if data["phase"] == "mine" else data["phase"]
         if phase:
             groups = groups.filter(phase__in=[phase, ""])
     groups = groups.with_card_data(request.user).order_by("-member_count", "name", "pk")
     page = paginate(request, groups)
     suggestions = []
     if not request.GET:
-        suggestions = suggested_groups(request.user, profile)
+        suggestions = suggested_groups(request.user, request.user.profile)
     fragments.attach_group_cards(request, [*suggestions, *page.object_list])
     return render(
         request,
