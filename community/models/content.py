@@ -268,12 +268,12 @@ class ParticipantQuerySet(models.QuerySet):
     def active(self):
         return self.filter(left_at__isnull=True)
 
-    def with_names(self):
+    def with_names(self, *fields):
         """With each member's name and picture, and nothing else of their wide row (the name
-        needs erased_at): for lists of who is in a conversation."""
+        needs erased_at), nor of the seat but `fields`: for lists of who is in a conversation."""
         from .people import User
 
-        return self.select_related("user").only("conversation", "user", *User.byline_fields("user"))
+        return self.select_related("user").only("conversation", "user", *fields, *User.byline_fields("user"))
 
     def unread(self):
         return (

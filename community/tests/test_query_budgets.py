@@ -1,10 +1,12 @@
 """Every community list page costs the same number of queries for 3 and for 30 items."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from community import services
-from community.models import Comment, Message, Notification, Reaction
+from community.models import Comment, Conversation, Message, Notification, Reaction
 from community.tests.factories import CommunityGroupFactory, PostFactory, UserFactory
 
 BUDGET = 11
@@ -86,3 +88,24 @@ def test_list_page_query_budget(client, student, django_assert_max_num_queries, 
     else:
         shown = response.context["page"].paginator.count
         assert shown == count or (page.startswith("group finder") and shown >= count // 2), shown
+
+
+@pytest.mark.django_db
+def test_a_conversation_costs_the_same_queries_for_3_and_12_participants_who_read_it(client, student, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.SHARED_FRAGMENT_SECONDS = 0
+
+    def queries_for(size):
+        others = UserFactory.create_batch(size - 1)
+        conversation = services.start_conversation(sender=student, recipients=others, body="Welcome, all")
+        conversation.refresh_from_db()  # its last_message_at
+        for other in others:
+            services.mark_conversation_read(conversation=conversation, user=other)
+        client.get(conversation.get_absolute_url())
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(conversation.get_absolute_url())
+        assert response.context["seen_by"] and len(response.context["seen_by"]) == size - 1
+        return len(queries)
+
+    client.force_login(student)
+    assert queries_for(3) == queries_for(Conversation.MAX_PARTICIPANTS)

@@ -109,7 +109,7 @@ def _conversation_for(request, pk) -> tuple[Conversation, Participant]:
 def _messages_context(request, conversation, *, after: int | None = None):
     """Messages (the newest page, or those after a given id), participants and read receipts."""
     participants = list(
-        Participant.objects.active().filter(conversation=conversation).select_related("user").order_by("pk")
+        Participant.objects.active().filter(conversation=conversation).with_names("last_read_at").order_by("pk")
     )
     # Only what a message shows: a sender's row is wide.
     queryset = (
