@@ -64,18 +64,21 @@ def module_list(request):
 
 
 def _module_list(request):
-    form = CatalogueFilterForm(request.GET or None)
-
     def render_results():
+        form = CatalogueFilterForm(request.GET or None)
         page = _page(request, form.filter(Module.objects.for_catalogue()))
         context = {"page": page, "query": _query_without_page(request)}
-        return render_to_string("courses/_catalogue_results.html", context, request), {"empty": not page.object_list}
+        empty = not page.object_list
+        filters = render_to_string("courses/_catalogue_filters.html", {"form": form, "empty": empty}, request)
+        return render_to_string("courses/_catalogue_results.html", context, request), {"filters": filters}
 
-    # The results are the same for everyone who asks for these filters: shared between viewers.
+    # The results, and the filter form that asked for them (a GET form: no token), are the same
+    # for everyone who asks for these filters: shared between viewers.
     results = pagecache.shared(
         request, "courses.catalogue", depends_on=[PORTAL, caching.CATALOGUE], render=render_results
     )
-    return render(request, "courses/module_list.html", {"form": form, "results": results})
+    results.data["filters"] = mark_safe(results.data["filters"])  # noqa: S308 - rendered by our template above
+    return render(request, "courses/module_list.html", {"results": results})
 
 
 MODULE_PAGE_PREFETCH = ("partner_universities", "outcomes", "sessions")

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -92,23 +93,27 @@ def index(request):
 
 
 def _index(request):
-    form = PostingFilterForm(request.GET or None)
     query = request.GET.copy()
     query.pop("page", None)
 
     def render_results():
+        form = PostingFilterForm(request.GET or None)
         postings = form.filter(Posting.objects.open().select_related("company__organization"))
         page = _page(request, postings.order_by("application_deadline", "pk"), size=12)
         html = render_to_string(
             "internships/_posting_results.html", {"page": page, "query": query.urlencode()}, request
         )
-        return html, {"empty": not page.object_list}
+        empty = not page.object_list
+        filters = render_to_string("internships/_posting_filters.html", {"form": form, "empty": empty}, request)
+        return html, {"filters": filters}
 
-    # The results are the same for everyone who asks for these filters: shared between viewers.
+    # The results, and the filters that asked for them (a GET form: no token), are the same for
+    # everyone who asks for these filters: shared between viewers.
     results = pagecache.shared(
         request, "internships.postings", depends_on=[PORTAL, caching.POSTINGS], render=render_results
     )
-    return render(request, "internships/index.html", {"form": form, "results": results, "query": query.urlencode()})
+    results.data["filters"] = mark_safe(results.data["filters"])  # noqa: S308 - rendered by our template above
+    return render(request, "internships/index.html", {"results": results, "query": query.urlencode()})
 
 
 def posting_detail(request, pk):

@@ -68,6 +68,31 @@ def test_filters_give_their_own_shared_results(student):
     assert "Water and cities" not in filtered
 
 
+def test_the_shared_filter_form_shows_each_viewer_the_filters_they_asked_for(student, other_student):
+    published_module(title_en="Robotics across the Pacific", level="professional")
+    url = reverse("courses:index") + "?level=professional&q=Robotics"
+    visit(signed_in(student), url)
+    _queries, html = queries_of(signed_in(other_student), url)
+    assert '<option value="professional" selected>' in html
+    assert 'value="Robotics"' in html
+    assert "Robotics across the Pacific" in html
+    other = page(signed_in(other_student).get(reverse("courses:index") + "?level=graduate"))
+    assert '<option value="graduate" selected>' in other
+    assert '<option value="professional" selected>' not in other
+    # A filter that matches nothing opens the filters, for the second viewer too.
+    empty = reverse("courses:index") + "?level=high_school&q=Robotics"
+    visit(signed_in(student), empty)
+    assert '<details class="filters-toggle" open>' in page(signed_in(other_student).get(empty))
+
+
+def test_the_shared_internship_filters_keep_the_students_own_save_link(student, faculty):
+    PostingFactory(title_en="Data analyst in Akita")
+    url = reverse("internships:index") + "?q=Akita"
+    assert "Save this search" not in page(signed_in(faculty).get(url))
+    html = page(signed_in(student).get(url))
+    assert "Save this search" in html and 'value="Akita"' in html
+
+
 def test_shared_results_follow_the_language_of_each_viewer(student, other_student):
     published_module(title_en="Robotics across the Pacific", title_ja="環太平洋のロボット工学")
     other_student.language = "ja"
