@@ -17,6 +17,8 @@ from django.db import transaction
 
 from jige_portal.cache import CACHE_ERRORS
 
+from .models.people import role_cache_key
+
 USER_SECONDS = 300
 
 
@@ -41,10 +43,14 @@ def forget_user(user_id) -> None:
 class _CachedUser:
     def get_user(self, user_id):
         key = user_cache_key(user_id)
+        # The role names too, read by nearly every page (the two-factor check, the header): one
+        # round trip for both.
+        roles_key = role_cache_key(user_id)
         try:
-            user = cache.get(key)
+            found = cache.get_many([key, roles_key])
         except CACHE_ERRORS:  # the cache is down: the database answers
-            user = None
+            found = {}
+        user = found.get(key)
         if user is None:
             try:
                 user = get_user_model()._default_manager.get(pk=user_id)
@@ -53,6 +59,8 @@ class _CachedUser:
             if getattr(cache, "available", True):  # not while Redis is failing (jige_portal.cache)
                 with contextlib.suppress(*CACHE_ERRORS):
                     cache.set(key, user, USER_SECONDS)
+        if roles_key in found:
+            user.__dict__["role_names"] = found[roles_key]  # User.role_names, a cached_property
         return user if self.user_can_authenticate(user) else None
 
 
