@@ -9,11 +9,25 @@ from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext
 
 from community import pagecache
 
 register = template.Library()
+
+
+@register.simple_tag
+def filters_summary(active):
+    """The summary of a list's Filter toggle: "Filter" and, when some are set, how many."""
+    label = pgettext("show the filters of a list", "Filter")
+    if not active:
+        return format_html("<summary>{}</summary>", label)
+    return format_html(
+        '<summary>{} <span class="filters-toggle__count">{}<span class="visually-hidden"> {}</span></span></summary>',
+        label,
+        active,
+        ngettext("filter set", "filters set", active),
+    )
 
 
 @register.filter
