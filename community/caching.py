@@ -15,6 +15,9 @@ from .pagecache import bump, member, track
 PORTAL = "portal"
 # The group finder: any group, membership (member counts) or category.
 GROUPS = "community:groups"
+# Members' names and pictures beside what they wrote, in lists shared between viewers (a
+# group's posts): bumped when a member's name or picture changes, not at every save.
+BYLINES = "community:bylines"
 
 
 def group(pk) -> str:
@@ -70,6 +73,11 @@ def _forget_roles(sender, instance, action, reverse, pk_set, **kwargs):
         bump(*[member(pk) for pk in user_ids])
 
 
+def _byline_changed(sender, instance, created, raw=False, **kwargs):
+    if not (created or raw) and instance.byline_changed():
+        bump(BYLINES)
+
+
 def _forget_user(sender, instance, **kwargs):
     from .backends import forget_user
 
@@ -110,5 +118,6 @@ def register():
     # Roles are groups: a change shows on every page of the member.
     track(User, lambda row: [member(row.pk)], m2m=[User.groups])
     post_save.connect(_forget_user, sender=User, dispatch_uid="community-forget-user")
+    post_save.connect(_byline_changed, sender=User, dispatch_uid="community-byline-changed")
     post_delete.connect(_forget_user, sender=User, dispatch_uid="community-forget-user-deleted")
     m2m_changed.connect(_forget_roles, sender=User.groups.through, dispatch_uid="community-forget-roles")

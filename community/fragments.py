@@ -12,6 +12,7 @@ placeholder) and, for posts, which reactions are the viewer's own (aria-pressed)
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.middleware.csrf import get_token
@@ -42,11 +43,14 @@ def attach_fragments(
     inputs: Callable[[object], tuple],
     render: Callable[[object], str],
     personalize: Callable[[object, str], str] | None = None,
+    keep_placeholder: bool = False,
 ) -> None:
     """Set `item.fragment_html` on each item, from the fragment cache where a fragment with the
     same inputs was rendered before; the missing ones are rendered and stored in one round trip
     each way. `inputs(item)` must name every value the template reads; `render(item)` renders
-    with the CSRF placeholder for the token; `personalize(item, html)` puts in the viewer's part."""
+    with the CSRF placeholder for the token; `personalize(item, html)` puts in the viewer's part.
+    `keep_placeholder`: the items go into a fragment shared between viewers, which puts in each
+    viewer's token when it is read."""
     items = list(items)
     if not items:
         return
@@ -61,7 +65,7 @@ def attach_fragments(
     missing = {}
     # While the page cache renders, the placeholder stays (it puts each viewer's token in);
     # otherwise this request's token goes in now.
-    token = None if getattr(request, "pagecache_rendering", False) else get_token(request)
+    token = None if keep_placeholder or getattr(request, "pagecache_rendering", False) else get_token(request)
     for item, key in zip(items, keys, strict=True):
         html = found.get(key)
         if html is None:
@@ -78,9 +82,19 @@ def attach_fragments(
             logger.warning("fragment cache: could not store %d %s fragments", len(missing), name, exc_info=True)
 
 
-def attach_post_cards(request, posts, *, show_group: bool = False, can_react: bool = True) -> None:
+def _press(html: str, kinds) -> str:
+    """A post card's reaction buttons with the viewer's own `kinds` pressed."""
+    for kind in kinds:
+        html = html.replace(_UNPRESSED.format(kind=kind), _PRESSED.format(kind=kind))
+    return html
+
+
+def attach_post_cards(
+    request, posts, *, show_group: bool = False, can_react: bool = True, shared: bool = False
+) -> None:
     """Post cards (`post.fragment_html`) for a feed whose query annotated the counts and the
-    viewer's own reactions (for_feed)."""
+    viewer's own reactions (for_feed). `shared`: the cards go into a fragment shared between
+    viewers (no reaction pressed, no token), which `personal_post_cards` makes the viewer's."""
     path = request.path
 
     def inputs(post):
@@ -122,11 +136,39 @@ def attach_post_cards(request, posts, *, show_group: bool = False, can_react: bo
             post.my_reactions = own
 
     def personalize(post, html):
-        for kind in post.own_reactions:
-            html = html.replace(_UNPRESSED.format(kind=kind), _PRESSED.format(kind=kind))
-        return html
+        return _press(html, post.own_reactions)
 
-    attach_fragments(request, posts, name="post", inputs=inputs, render=render, personalize=personalize)
+    attach_fragments(
+        request,
+        posts,
+        name="post",
+        inputs=inputs,
+        render=render,
+        personalize=None if shared else personalize,
+        keep_placeholder=shared,
+    )
+
+
+@dataclass(frozen=True)
+class Card:
+    """A card of a shared list as one viewer sees it (the templates read `fragment_html`)."""
+
+    pk: int
+    fragment_html: str
+
+
+def personal_post_cards(request, cards: Iterable[tuple[int, str]], own: dict[int, Iterable[str]]) -> list[Card]:
+    """Post cards `(pk, html)` of a shared fragment as this viewer sees them: the reactions in
+    `own` (post pk: kinds) pressed, the CSRF token in (or the placeholder, while the page cache
+    renders the page for its own entry)."""
+    token = None if getattr(request, "pagecache_rendering", False) else get_token(request)
+    personal = []
+    for pk, html in cards:
+        html = _press(html, own.get(pk, ()))
+        if token is not None:
+            html = html.replace(pagecache.CSRF_PLACEHOLDER, token)
+        personal.append(Card(pk, mark_safe(html)))  # noqa: S308 - rendered by our templates, autoescaped
+    return personal
 
 
 def attach_message_fragments(request, conversation, messages) -> None:

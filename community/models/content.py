@@ -29,6 +29,17 @@ class PostQuerySet(models.QuerySet):
         """Each post's count of every reaction kind and the kinds `user` gave it, in two
         subqueries (six, one per kind and question, cost more to build than the rows they read):
         `reaction_tally` ("3,0,1", in Reaction.Kind's order) and `my_reactions` ("like,thanks")."""
+        mine = (
+            Reaction.objects.filter(post=OuterRef("pk"), user=user)
+            .order_by()
+            .values("post")
+            .annotate(kinds=StringAgg("kind", Value(",")))
+            .values("kinds")
+        )
+        return self.with_reaction_counts().annotate(my_reactions=Subquery(mine))
+
+    def with_reaction_counts(self):
+        """Each post's count of every reaction kind (`reaction_tally`), as every viewer sees it."""
         counts = []
         for kind in Reaction.Kind.values:
             counts += [Cast(Count("pk", filter=Q(kind=kind)), models.CharField()), Value(",")]
@@ -39,14 +50,7 @@ class PostQuerySet(models.QuerySet):
             .annotate(tally=Concat(*counts[:-1], output_field=models.CharField()))
             .values("tally")
         )
-        mine = (
-            Reaction.objects.filter(post=OuterRef("pk"), user=user)
-            .order_by()
-            .values("post")
-            .annotate(kinds=StringAgg("kind", Value(",")))
-            .values("kinds")
-        )
-        return self.annotate(reaction_tally=Subquery(tally), my_reactions=Subquery(mine))
+        return self.annotate(reaction_tally=Subquery(tally))
 
     def newest_in_groups_of(self, user, limit: int, *, before=None):
         """The `limit` newest visible posts of each group `user` belongs to (older than `before`,

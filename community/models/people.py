@@ -277,10 +277,19 @@ class User(AbstractUser):
     def from_db(cls, db, field_names, values, *args, **kwargs):
         instance = super().from_db(db, field_names, values, *args, **kwargs)
         instance._stored_name = instance._name_state()
+        instance._stored_byline = instance._byline_state()
         return instance
 
     def _name_state(self):
         return (self.__dict__.get("display_name"), self.__dict__.get("erased_at"))
+
+    def _byline_state(self):
+        return (*self._name_state(), str(self.__dict__.get("avatar") or ""))
+
+    def byline_changed(self) -> bool:
+        """Whether the name or picture shown beside what the member wrote differs from the row
+        as it was loaded (or last saved); a member not loaded from the database counts as changed."""
+        return getattr(self, "_stored_byline", None) != self._byline_state()
 
     def save(self, *args, **kwargs):
         adding = self._state.adding
@@ -302,6 +311,7 @@ class User(AbstractUser):
 
                 refresh_mentions_of(user_id=self.pk)
         self._stored_name = self._name_state()
+        self._stored_byline = self._byline_state()
 
     def get_absolute_url(self):
         return reverse("community:profile", args=[self.pk])

@@ -26,7 +26,7 @@ from ..forms import (
     ReportForm,
 )
 from ..keyset import PARAM as KEYSET_PARAM
-from ..keyset import keyset_page, parse_cursor
+from ..keyset import KeysetPage, keyset_page, parse_cursor
 from ..mentions import decode_mentions, mention_candidates
 from ..models import (
     Comment,
@@ -133,6 +133,36 @@ POST_CARD_FIELDS = (
 
 def _post_cards(group_filter, user):
     return _posts_for(group_filter, user).only(*POST_CARD_FIELDS)
+
+
+def _group_feed(request, access) -> KeysetPage:
+    """A page of the group's posts. It looks the same to every viewer who may read it (but for
+    whether they may react), so it is rendered once and shared between them (pagecache.shared)
+    while the group and its authors' names and pictures are unchanged; the member's own
+    reactions are pressed after it is read (one query for the page's posts)."""
+    group, can_react = access.group, access.is_member
+
+    def render():
+        posts = Post.objects.for_feed().filter(group=group).with_reaction_counts().only(*POST_CARD_FIELDS)
+        page = keyset_page(request, posts)
+        fragments.attach_post_cards(request, page.object_list, can_react=can_react, shared=True)
+        cards = [(post.pk, str(post.fragment_html)) for post in page.object_list]
+        return "", {"cards": cards, "next_cursor": page.next_cursor, "is_first": page.is_first}
+
+    feed = pagecache.shared(
+        request,
+        "group-posts",
+        depends_on=[caching.group(group.pk), caching.BYLINES],
+        render=render,
+        parts=(can_react,),
+    ).data
+    own = {}
+    if can_react and feed["cards"]:
+        pks = [pk for pk, _html in feed["cards"]]
+        for post_id, kind in Reaction.objects.filter(user=request.user, post_id__in=pks).values_list("post_id", "kind"):
+            own.setdefault(post_id, set()).add(kind)
+    cards = fragments.personal_post_cards(request, feed["cards"], own)
+    return KeysetPage(object_list=cards, next_cursor=feed["next_cursor"], is_first=feed["is_first"])
 
 
 @login_required
@@ -271,8 +301,7 @@ def _group_page(request, access):
         )
         context["join_form"] = JoinRequestForm()
     if access.can_see_content:
-        context["page"] = keyset_page(request, _post_cards(Q(group=group), request.user))
-        fragments.attach_post_cards(request, context["page"].object_list, can_react=access.is_member)
+        context["page"] = _group_feed(request, access)
     if access.is_member:
         context["chat_unread"] = _chat_unread(group, access.membership)
         context["post_form"] = None if group.is_archived else PostForm()
