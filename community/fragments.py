@@ -11,6 +11,7 @@ placeholder) and, for posts, which reactions are the viewer's own (aria-pressed)
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -18,7 +19,9 @@ from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from jige_portal.cache import CACHE_ERRORS
 
@@ -206,8 +209,9 @@ def attach_message_fragments(request, conversation, messages) -> None:
 
 
 def attach_group_cards(request, groups) -> None:
-    """Group cards (`group.fragment_html`) for groups loaded with their card data
-    (with_card_data): the viewer's part, member or request pending, is one of three keys."""
+    """Group cards (`group.fragment_html`) for groups loaded with their card data (for_cards),
+    alike for every viewer: where the viewer's part goes (member, request pending), a slot that
+    `with_group_states` fills."""
 
     def inputs(group):
         return (
@@ -221,11 +225,24 @@ def attach_group_cards(request, groups) -> None:
             group.join_policy,
             group.description,
             group.member_count,
-            bool(group.is_member),
-            bool(group.has_pending_request),
         )
 
     def render(group):
         return render_to_string("community/_group_card.html", {"group": group})
 
     attach_fragments(request, groups, name="group", inputs=inputs, render=render)
+
+
+_GROUP_STATUS_SLOT = re.compile(r"<!--group-status:(\d+)-->")
+
+
+def with_group_states(html: str, states: dict[int, str]) -> str:
+    """HTML of group cards with the viewer's part in each card's slot: "member" or "pending"
+    (community.models.groups.card_states), nothing for the others."""
+    status = {
+        "member": format_html(" · <strong>{}</strong>", _("You are a member")),
+        "pending": format_html(" · <strong>{}</strong>", _("Request pending")),
+    }
+    return mark_safe(  # noqa: S308 - our templates' HTML, the statuses escaped by format_html
+        _GROUP_STATUS_SLOT.sub(lambda slot: status.get(states.get(int(slot.group(1))), ""), html)
+    )

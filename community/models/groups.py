@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -39,12 +39,15 @@ class GroupCategory(models.Model):
 
 
 class CommunityGroupQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(visibility=CommunityGroup.Visibility.PUBLIC)
+
     def visible_to(self, user):
         """Public groups, and secret groups the user belongs to (staff see all)."""
         if user.is_authenticated and user.is_portal_staff:
             return self
         if not user.is_authenticated:
-            return self.filter(visibility=CommunityGroup.Visibility.PUBLIC)
+            return self.public()
         # A subquery rather than a join: the member counts annotated later stay whole.
         return self.filter(
             Q(visibility=CommunityGroup.Visibility.PUBLIC)
@@ -54,14 +57,9 @@ class CommunityGroupQuerySet(models.QuerySet):
     def of_member(self, user):
         return self.filter(pk__in=Membership.objects.filter(user=user).values("group_id"))
 
-    def with_card_data(self, user):
-        """Whether `user` is a member or has a request pending, with the card's relations: one query."""
-        return self.annotate(
-            is_member=Exists(Membership.objects.filter(group=OuterRef("pk"), user=user)),
-            has_pending_request=Exists(
-                JoinRequest.objects.filter(group=OuterRef("pk"), user=user, status=JoinRequest.Status.PENDING)
-            ),
-        ).select_related("organization", "campus", "extra_category")
+    def for_cards(self):
+        """With what a group card shows of its relations (the viewer's part: `card_states`)."""
+        return self.select_related("organization", "campus", "extra_category")
 
 
 class CommunityGroup(models.Model):
@@ -288,6 +286,29 @@ class JoinRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.user} → {self.group}"
+
+
+def card_states(user, group_ids) -> tuple[dict[int, str], bool]:
+    """The viewer's part of the cards of these groups — "member", or "pending" for a request or
+    an invitation waiting — and whether they belong to any secret group (which lists they may
+    see beyond the public ones), in one query."""
+    ids = list(group_ids)
+
+    def tagged(queryset, tag):
+        return queryset.order_by().values_list("group_id", Value(tag, output_field=models.CharField()))
+
+    member = tagged(Membership.objects.filter(user=user, group_id__in=ids), "member")
+    pending = tagged(
+        JoinRequest.objects.filter(user=user, group_id__in=ids, status=JoinRequest.Status.PENDING), "pending"
+    )
+    secret = tagged(Membership.objects.filter(user=user, group__visibility=CommunityGroup.Visibility.SECRET), "secret")
+    states, in_secret_group = {}, False
+    for group_id, state in member.union(pending, secret, all=True).order_by():
+        if state == "secret":
+            in_secret_group = True
+        elif state == "member" or group_id not in states:
+            states[group_id] = state
+    return states, in_secret_group
 
 
 class AuditEvent(models.Model):

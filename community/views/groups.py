@@ -8,7 +8,9 @@ from django.db.models import Case, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,6 +43,7 @@ from ..models import (
     Reaction,
     User,
 )
+from ..models.groups import card_states
 from ..ratelimit import rate_limited
 from ..search import apply_search
 from ..translation import translated
@@ -173,8 +176,40 @@ def group_list(request):
 
 
 def _group_list(request):
+    user = request.user
+    suggestions = suggested_groups(user, user.profile) if not request.GET else []
+    fragments.attach_group_cards(request, suggestions)
+    my_phase = user.profile.phase if request.GET.get("phase") == "mine" else ""
+    # What a member finds is the same as what any member finds, but for the secret groups they
+    # belong to (and staff see all): the results of a search are shared between the others.
+    results = pagecache.shared(
+        request,
+        "community.finder",
+        depends_on=[caching.PORTAL, caching.GROUPS],
+        render=lambda: _finder_results(request, CommunityGroup.objects.public(), my_phase),
+        parts=(my_phase,),
+    )
+    shown = [group.pk for group in suggestions]
+    states, in_secret_group = card_states(user, [*shown, *results.data["pks"]])
+    if in_secret_group or user.is_portal_staff:
+        results = pagecache.Shared(*_finder_results(request, CommunityGroup.objects.visible_to(user), my_phase))
+        states, _in_secret_group = card_states(user, [*shown, *results.data["pks"]])
+    return render(
+        request,
+        "community/group_list.html",
+        {
+            "finder_form": mark_safe(results.data["form"]),  # noqa: S308 - rendered by our template
+            "suggestions": suggestions,
+            "suggestion_cards": fragments.with_group_states("".join(g.fragment_html for g in suggestions), states),
+            "results": fragments.with_group_states(results.html, states),
+        },
+    )
+
+
+def _finder_results(request, groups, my_phase) -> tuple[str, dict]:
+    """The finder's form and the page of `groups` it finds, with a slot in each card for the
+    viewer's part (fragments.with_group_states), and the pks of the groups shown."""
     form = FinderForm(request.GET or None)
-    groups = CommunityGroup.objects.visible_to(request.user)
     if form.is_valid():
         data = form.cleaned_data
         groups = apply_search(groups, data["q"])
@@ -186,20 +221,15 @@ def _group_list(request):
             groups = groups.filter(Q(organization=data["organization"]) | Q(campus__organization=data["organization"]))
         if data["language"]:
             groups = groups.filter(language__in=[data["language"], ""])
-        phase = request.user.profile.phase if data["phase"] == "mine" else data["phase"]
+        phase = my_phase if data["phase"] == "mine" else data["phase"]
         if phase:
             groups = groups.filter(phase__in=[phase, ""])
-    groups = groups.with_card_data(request.user).order_by("-member_count", "name", "pk")
-    page = paginate(request, groups)
-    suggestions = []
-    if not request.GET:
-        suggestions = suggested_groups(request.user, request.user.profile)
-    fragments.attach_group_cards(request, [*suggestions, *page.object_list])
-    return render(
-        request,
-        "community/group_list.html",
-        {"form": form, "page": page, "suggestions": suggestions, "query": request.GET.urlencode()},
-    )
+    page = paginate(request, groups.for_cards().order_by("-member_count", "name", "pk"))
+    fragments.attach_group_cards(request, page.object_list)
+    context = {"form": form, "page": page, "searched": bool(request.GET), "query": request.GET.urlencode()}
+    html = render_to_string("community/_finder_results.html", context, request)
+    form_html = render_to_string("community/_finder_form.html", context, request)
+    return html, {"form": form_html, "pks": [group.pk for group in page.object_list]}
 
 
 def suggested_groups(user, profile, limit=6):
@@ -222,7 +252,7 @@ def suggested_groups(user, profile, limit=6):
         CommunityGroup.objects.filter(visibility=CommunityGroup.Visibility.PUBLIC)
         .filter(match)
         .exclude(memberships__user=user)
-        .with_card_data(user)
+        .for_cards()
         .order_by("-member_count", "name")[:limit]
     )
 
