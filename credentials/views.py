@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import fragments, pagecache
-from community.caching import PORTAL
+from community.caching import BYLINES, PORTAL
 
 from . import caching, services, signing
 from .forms import MAX_VERIFY_BYTES, DecisionForm, RecognitionRequestForm, RevokeForm, StaffAwardForm, VerifyForm
@@ -168,20 +168,29 @@ def _award_page(request, award):
     is_manager = request.user.is_authenticated and award.achievement.can_be_awarded_by(request.user)
     events = award.events.select_related("actor") if (is_owner or is_manager) else []
     verify_url = settings.SITE_URL + reverse("credentials:verify") + f"?award={award.public_id}"
-    return render(
-        request,
-        "credentials/award_detail.html",
-        {
-            "award": award,
-            "achievement": award.achievement,
-            "is_owner": is_owner,
-            "can_revoke": is_manager and not award.is_revoked,
-            "linkedin_url": linkedin_add_url(award) if is_owner and award.is_valid else "",
-            "events": events,
-            "verify_url": verify_url,
-            "verify_qr": _qr_code(verify_url) if award.is_signed else None,
-        },
-    )
+    context = {
+        "award": award,
+        "achievement": award.achievement,
+        "is_owner": is_owner,
+        "can_revoke": is_manager and not award.is_revoked,
+        "linkedin_url": linkedin_add_url(award) if is_owner and award.is_valid else "",
+        "events": events,
+        "verify_url": verify_url,
+    }
+    if not (is_owner or is_manager or (request.user.is_authenticated and request.user.is_portal_staff)):
+        # Everyone else (visitors, an employer checking a link, other members) sees the same
+        # award: rendered once and shared while the award and its achievement are unchanged.
+        def render_article():
+            context["verify_qr"] = _qr_code(verify_url) if award.is_signed else None
+            return render_to_string("credentials/_award_article.html", context, request), {}
+
+        depends_on = [PORTAL, BYLINES, caching.ACHIEVEMENTS, caching.award(award.pk)]  # BYLINES: the recipient's name
+        context["shared_article"] = pagecache.shared(
+            request, "credentials.award", depends_on=depends_on, render=render_article
+        ).html
+    else:
+        context["verify_qr"] = _qr_code(verify_url) if award.is_signed else None
+    return render(request, "credentials/award_detail.html", context)
 
 
 def _qr_code(url: str) -> dict:
