@@ -67,15 +67,15 @@ class GroupAccess:
     def __init__(self, request, slug):
         self.user = request.user
         # Most visits are members': their membership brings the group along, in one query.
+        # The group's further category is on its header; its organization and campus are on no
+        # page of the group.
         self.membership = (
-            Membership.objects.filter(group__slug=slug, user=self.user)
-            .select_related("group__organization", "group__campus")
-            .first()
+            Membership.objects.filter(group__slug=slug, user=self.user).select_related("group__extra_category").first()
         )
         if self.membership is not None:
             self.group = self.membership.group
         else:
-            self.group = get_object_or_404(CommunityGroup.objects.select_related("organization", "campus"), slug=slug)
+            self.group = get_object_or_404(CommunityGroup.objects.select_related("extra_category"), slug=slug)
         self.is_staff = self.user.is_portal_staff
         if self.group.is_secret and not self.membership and not self.is_staff and not self._is_invited():
             raise Http404
