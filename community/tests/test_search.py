@@ -86,3 +86,21 @@ def test_search_is_served_by_the_gin_index_on_postgresql(groups):
         plan = queryset.explain()
     assert "community_communitygroup_search_vector_gin" in plan, plan
     assert names(queryset) == ["tokyo-weekend-trips"]
+
+
+@pytest.mark.django_db
+def test_module_and_posting_vectors_stay_in_their_rows_on_postgresql():
+    """A long description must not push the stored vector out of the row: a search that matches
+    most modules reads every vector it counts (InlineSearchVector)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the stored vectors exist on PostgreSQL only")
+    from courses.tests.factories import published_module
+
+    module = published_module(title_en="Tokyo energy lab", description_en="Energy. " * 600)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attrelid::regclass::text, attstorage FROM pg_attribute WHERE attname = 'search_vector' "
+            "AND attrelid IN ('courses_module'::regclass, 'internships_posting'::regclass)"
+        )
+        assert dict(cursor.fetchall()) == {"courses_module": "m", "internships_posting": "m"}
+    assert apply_search(type(module).objects.all(), "energy").filter(pk=module.pk).exists()
