@@ -18,6 +18,7 @@ from community import pagecache
 from community.caching import PORTAL
 from community.choices import Prefecture
 from community.models import Role, User
+from credentials.caching import ACHIEVEMENTS
 
 from . import caching, outcomes, services
 from .forms import (
@@ -117,8 +118,24 @@ def _index(request):
 
 
 def posting_detail(request, pk):
-    posting = get_object_or_404(
-        Posting.objects.visible_to(request.user).select_related("company__organization", "achievement"), pk=pk
+    def resolve():
+        posting = get_object_or_404(
+            Posting.objects.visible_to(request.user).select_related("company__organization", "achievement"), pk=pk
+        )
+        # The member's own application follows their version (internships.caching).
+        return [PORTAL, caching.POSTINGS, ACHIEVEMENTS], lambda: _posting_page(request, posting)
+
+    return pagecache.serve(request, resolve)
+
+
+def _posting_page(request, posting):
+    def render_body():
+        return render_to_string("internships/_posting_body.html", {"posting": posting}, request), {}
+
+    # What the posting is reads the same for everyone who may see it; the way to apply, the
+    # member's application and staff's actions are theirs.
+    body = pagecache.shared(
+        request, "internships.posting", depends_on=[PORTAL, caching.POSTINGS, ACHIEVEMENTS], render=render_body
     )
     application = None
     if request.user.is_authenticated:
@@ -128,6 +145,7 @@ def posting_detail(request, pk):
         "internships/posting_detail.html",
         {
             "posting": posting,
+            "body": body.html,
             "application": application,
             "is_student": request.user.is_authenticated and request.user.has_role(Role.STUDENT),
             "is_owner": posting.company.is_contact(request.user),
