@@ -290,7 +290,7 @@ def _application_page(request, application):
     if is_staff:
         eligibility = WorkEligibility.objects.filter(student_id=application.student_id).first()
         context["eligibility"] = eligibility
-        context["eligibility_problems"] = application.eligibility_problems()
+        context["eligibility_problems"] = eligibility_problems(eligibility, application.posting)
     return render(request, "internships/application_detail.html", context)
 
 
