@@ -34,6 +34,12 @@ _UNPRESSED = 'value="{kind}" aria-pressed="false"'
 _PRESSED = 'value="{kind}" aria-pressed="true"'
 
 
+def _token(request) -> str | None:
+    """The CSRF token to put in now; None while the page cache renders the page (the
+    placeholder stays, and the cache puts each viewer's token in)."""
+    return None if getattr(request, "pagecache_rendering", False) else get_token(request)
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -66,9 +72,7 @@ def attach_fragments(
         logger.warning("fragment cache unavailable; rendering the %s fragments", name, exc_info=True)
         found = {}
     missing = {}
-    # While the page cache renders, the placeholder stays (it puts each viewer's token in);
-    # otherwise this request's token goes in now.
-    token = None if keep_placeholder or getattr(request, "pagecache_rendering", False) else get_token(request)
+    token = None if keep_placeholder else _token(request)
     for item, key in zip(items, keys, strict=True):
         html = found.get(key)
         if html is None:
@@ -164,7 +168,7 @@ def personal_post_cards(request, cards: Iterable[tuple[int, str]], own: dict[int
     """Post cards `(pk, html)` of a shared fragment as this viewer sees them: the reactions in
     `own` (post pk: kinds) pressed, the CSRF token in (or the placeholder, while the page cache
     renders the page for its own entry)."""
-    token = None if getattr(request, "pagecache_rendering", False) else get_token(request)
+    token = _token(request)
     personal = []
     for pk, html in cards:
         html = _press(html, own.get(pk, ()))

@@ -399,6 +399,9 @@ MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
 MEDIA_PROTECTED_URL_EXPIRE = env.int("MEDIA_PROTECTED_URL_EXPIRE", default=60)
 # Files members attach to group posts (community/attachments.py): the largest accepted, in MB.
 GROUP_FILE_MAX_MB = env.int("GROUP_FILE_MAX_MB", default=10)
+# Per-member limits on posts, comments and messages (community/ratelimit.py), as JSON
+# {"post": [count, seconds], ...}; an action left out keeps its default.
+COMMUNITY_RATE_LIMITS = env.json("COMMUNITY_RATE_LIMITS", default={})
 if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
     # The same bucket, with group files under the private prefix, outside the public media prefix.
     STORAGES["default"]["BACKEND"] = "community.media.S3MediaStorage"

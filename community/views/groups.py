@@ -180,19 +180,26 @@ def _group_list(request):
     suggestions = suggested_groups(user, user.profile) if not request.GET else []
     fragments.attach_group_cards(request, suggestions)
     my_phase = user.profile.phase if request.GET.get("phase") == "mine" else ""
+
+    def own_results():
+        return pagecache.Shared(*_finder_results(request, CommunityGroup.objects.visible_to(user), my_phase))
+
     # What a member finds is the same as what any member finds, but for the secret groups they
     # belong to (and staff see all): the results of a search are shared between the others.
-    results = pagecache.shared(
-        request,
-        "community.finder",
-        depends_on=[caching.PORTAL, caching.GROUPS],
-        render=lambda: _finder_results(request, CommunityGroup.objects.public(), my_phase),
-        parts=(my_phase,),
-    )
+    if user.is_portal_staff:
+        results = own_results()
+    else:
+        results = pagecache.shared(
+            request,
+            "community.finder",
+            depends_on=[caching.PORTAL, caching.GROUPS],
+            render=lambda: _finder_results(request, CommunityGroup.objects.public(), my_phase),
+            parts=(my_phase,),
+        )
     shown = [group.pk for group in suggestions]
     states, in_secret_group = card_states(user, [*shown, *results.data["pks"]])
-    if in_secret_group or user.is_portal_staff:
-        results = pagecache.Shared(*_finder_results(request, CommunityGroup.objects.visible_to(user), my_phase))
+    if in_secret_group and not user.is_portal_staff:
+        results = own_results()
         states, _in_secret_group = card_states(user, [*shown, *results.data["pks"]])
     return render(
         request,
