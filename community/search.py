@@ -220,25 +220,24 @@ class InlineSearchVector(SearchIndex):
     Usage: `InlineSearchVector("module", "search_text")`, after its `SearchVector`.
     """
 
+    def _set_storage(self, app_label, schema_editor, state, storage: str) -> str:
+        table = schema_editor.quote_name(state.apps.get_model(app_label, self.model_name)._meta.db_table)
+        vector = schema_editor.quote_name(vector_column(self.column))
+        schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN {vector} SET STORAGE {storage}")
+        return table
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor != "postgresql":
             return
-        table = to_state.apps.get_model(app_label, self.model_name)._meta.db_table
-        quote = schema_editor.quote_name
-        schema_editor.execute(
-            f"ALTER TABLE {quote(table)} ALTER COLUMN {quote(vector_column(self.column))} SET STORAGE MAIN"
-        )
+        table = self._set_storage(app_label, schema_editor, to_state, "MAIN")
         # Any update writes the row again and computes the generated column in the new storage.
-        schema_editor.execute(f"UPDATE {quote(table)} SET {quote(self.column)} = {quote(self.column)}")
+        column = schema_editor.quote_name(self.column)
+        schema_editor.execute(f"UPDATE {table} SET {column} = {column}")  # noqa: S608 - names from the models
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor != "postgresql":
             return
-        table = from_state.apps.get_model(app_label, self.model_name)._meta.db_table
-        quote = schema_editor.quote_name
-        schema_editor.execute(
-            f"ALTER TABLE {quote(table)} ALTER COLUMN {quote(vector_column(self.column))} SET STORAGE EXTENDED"
-        )
+        self._set_storage(app_label, schema_editor, from_state, "EXTENDED")
 
     def describe(self):
         return f"Keep the tsvector of {self.model_name}.{self.column} in the row (PostgreSQL only)"
