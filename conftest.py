@@ -138,6 +138,12 @@ def page_cache_off(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
+@pytest.fixture
+def shared_fragments_on(settings):
+    """The parts of pages shared between viewers (pagecache.shared) kept, as deployed."""
+    settings.SHARED_FRAGMENT_SECONDS = 300
+
+
 def _persona(role, **kwargs):
     from community.models import Role
     from community.tests.factories import UserFactory

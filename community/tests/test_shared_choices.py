@@ -13,13 +13,7 @@ from community.tests.factories import CampusFactory, OrganizationFactory
 from community.tests.pages import page, signed_in, visit
 from tests.throwaway_redis import cache_settings, free_port
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _shared_parts_without_the_page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-    settings.SHARED_FRAGMENT_SECONDS = 300
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off", "shared_fragments_on")]
 
 
 def tables_read(client, url) -> tuple[list[str], str]:

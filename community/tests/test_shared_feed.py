@@ -15,13 +15,7 @@ from community.tests.factories import CommunityGroupFactory, UserFactory
 from community.tests.pages import page, signed_in, visit
 from tests.throwaway_redis import cache_settings, free_port
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _shared_fragments_without_the_page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-    settings.SHARED_FRAGMENT_SECONDS = 300
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off", "shared_fragments_on")]
 
 
 @pytest.fixture

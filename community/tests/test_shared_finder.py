@@ -16,15 +16,9 @@ from community.models import Role
 from community.tests.factories import CommunityGroupFactory, UserFactory
 from community.tests.pages import card_linking_to, page, signed_in, visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off", "shared_fragments_on")]
 
 FINDER = reverse("community:group_list")
-
-
-@pytest.fixture(autouse=True)
-def _shared_fragments_without_the_page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-    settings.SHARED_FRAGMENT_SECONDS = 300
 
 
 @pytest.fixture

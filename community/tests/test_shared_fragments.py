@@ -15,14 +15,8 @@ from courses.tests.factories import published_module
 from internships.tests.factories import PostingFactory
 from tests.throwaway_redis import cache_settings, free_port
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _shared_fragments_without_the_page_cache(settings):
-    # As the bench's rendered pages: no page cache, only the fragments shared between viewers.
-    settings.PAGE_CACHE_SECONDS = 0
-    settings.SHARED_FRAGMENT_SECONDS = 300
+# As the bench's rendered pages: no page cache, only the fragments shared between viewers.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off", "shared_fragments_on")]
 
 
 def queries_of(client, url) -> tuple[int, str]:

@@ -11,13 +11,8 @@ from community.tests.pages import page, signed_in, templates_rendered
 from credentials import services
 from credentials.tests.factories import AchievementFactory, AwardFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off", "shared_fragments_on")]
 ARTICLE = "credentials/_award_article.html"
-
-
-@pytest.fixture(autouse=True)
-def _shared_fragments(settings):
-    settings.SHARED_FRAGMENT_SECONDS = 300
 
 
 @pytest.fixture

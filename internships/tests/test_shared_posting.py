@@ -13,13 +13,8 @@ from internships.models import Posting
 
 from .factories import ApplicationFactory, PostingFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_fragments_on")]
 BODY = "internships/_posting_body.html"
-
-
-@pytest.fixture(autouse=True)
-def _shared_fragments(settings):
-    settings.SHARED_FRAGMENT_SECONDS = 300
 
 
 @pytest.fixture
