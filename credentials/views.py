@@ -177,19 +177,23 @@ def _award_page(request, award):
         "events": events,
         "verify_url": verify_url,
     }
+
+    def with_qr_code():
+        context["verify_qr"] = _qr_code(verify_url) if award.is_signed else None
+        return context
+
     if not (is_owner or is_manager or (request.user.is_authenticated and request.user.is_portal_staff)):
         # Everyone else (visitors, an employer checking a link, other members) sees the same
         # award: rendered once and shared while the award and its achievement are unchanged.
         def render_article():
-            context["verify_qr"] = _qr_code(verify_url) if award.is_signed else None
-            return render_to_string("credentials/_award_article.html", context, request), {}
+            return render_to_string("credentials/_award_article.html", with_qr_code(), request), {}
 
         depends_on = [PORTAL, BYLINES, caching.ACHIEVEMENTS, caching.award(award.pk)]  # BYLINES: the recipient's name
         context["shared_article"] = pagecache.shared(
             request, "credentials.award", depends_on=depends_on, render=render_article
         ).html
     else:
-        context["verify_qr"] = _qr_code(verify_url) if award.is_signed else None
+        with_qr_code()
     return render(request, "credentials/award_detail.html", context)
 
 

@@ -206,6 +206,15 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
 
+class ReactionQuerySet(models.QuerySet):
+    def kinds_by_post(self, user, post_ids) -> dict[int, set[str]]:
+        """The kinds `user` gave each of these posts (post pk: kinds; none, no entry), in one query."""
+        kinds = {}
+        for post_id, kind in self.filter(user=user, post_id__in=post_ids).values_list("post_id", "kind"):
+            kinds.setdefault(post_id, set()).add(kind)
+        return kinds
+
+
 class Reaction(models.Model):
     class Kind(models.TextChoices):
         LIKE = "like", _("Like")
@@ -216,6 +225,8 @@ class Reaction(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("reaction"), max_length=10, choices=Kind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReactionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reaction")

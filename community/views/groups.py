@@ -161,9 +161,7 @@ def _group_feed(request, access) -> KeysetPage:
     ).data
     own = {}
     if can_react and feed["cards"]:
-        pks = [pk for pk, _html in feed["cards"]]
-        for post_id, kind in Reaction.objects.filter(user=request.user, post_id__in=pks).values_list("post_id", "kind"):
-            own.setdefault(post_id, set()).add(kind)
+        own = Reaction.objects.kinds_by_post(request.user, [pk for pk, _html in feed["cards"]])
     cards = fragments.personal_post_cards(request, feed["cards"], own)
     return KeysetPage(object_list=cards, next_cursor=feed["next_cursor"], is_first=feed["is_first"])
 
