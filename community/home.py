@@ -18,6 +18,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Prefetch
 
+from jige_portal.prepared import prepared
+
 from . import caching
 from .models import Membership, Participant, Post, Role, User
 from .translation import translated
@@ -62,20 +64,39 @@ def guest_panel(user: User) -> Panel | None:
     return Panel(0, "community/home/_guest.html", {"requestable_roles": REQUESTABLE_ROLES})
 
 
+@prepared
+def _group_ids(user_id: int):
+    return Membership.objects.filter(user_id=user_id).order_by().values_list("group_id", flat=True)
+
+
+@prepared
+def _latest_posts(user_id: int):
+    return (
+        Post.objects.visible()
+        .filter(pk__in=Post.objects.newest_in_groups_of(user_id, LATEST_POSTS))
+        .select_related("author", "group")
+        .order_by("-created_at", "-pk")
+        .only("created_at", "body_html", *User.byline_fields("author"), "group__slug", *translated("group__name"))[
+            :LATEST_POSTS
+        ]
+    )
+
+
+@prepared
+def _unread_seats(user_id: int):
+    participants = Participant.objects.active().with_names().order_by("user__display_name")
+    return (
+        Participant.objects.filter(user_id=user_id)
+        .unread()
+        .select_related("conversation")
+        .prefetch_related(Prefetch("conversation__participants", queryset=participants))
+        .order_by("-conversation__last_message_at", "-pk")[:UNREAD_CONVERSATIONS]
+    )
+
+
 def groups_panel(user: User) -> Panel:
-    group_ids = list(Membership.objects.filter(user=user).values_list("group_id", flat=True))
-    posts = []
-    if group_ids:
-        newest = Post.objects.newest_in_groups_of(user, LATEST_POSTS)
-        posts = list(
-            Post.objects.visible()
-            .filter(pk__in=newest)
-            .select_related("author", "group")
-            .order_by("-created_at", "-pk")
-            .only("created_at", "body_html", *User.byline_fields("author"), "group__slug", *translated("group__name"))[
-                :LATEST_POSTS
-            ]
-        )
+    group_ids = _group_ids(user.pk)
+    posts = _latest_posts(user.pk) if group_ids else []
     return Panel(
         10,
         "community/home/_groups.html",
@@ -86,14 +107,7 @@ def groups_panel(user: User) -> Panel:
 
 
 def conversations_panel(user: User) -> Panel:
-    participants = Participant.objects.active().with_names().order_by("user__display_name")
-    seats = list(
-        Participant.objects.filter(user=user)
-        .unread()
-        .select_related("conversation")
-        .prefetch_related(Prefetch("conversation__participants", queryset=participants))
-        .order_by("-conversation__last_message_at", "-pk")[:UNREAD_CONVERSATIONS]
-    )
+    seats = _unread_seats(user.pk)
     for seat in seats:
         seat.others = [p.user for p in seat.conversation.participants.all() if p.user_id != user.pk]
     return Panel(20, "community/home/_conversations.html", {"unread": seats}, (caching.inbox(user.pk),))

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from community.home import Panel
 from community.translation import translated
+from jige_portal.prepared import prepared
 
 from . import caching
 from .models import Enrolment, Module, Session
@@ -36,10 +37,10 @@ def next_session(module: Module, sessions, now: datetime) -> tuple[Session, date
     return best
 
 
-def modules_panel(user) -> Panel:
-    today = timezone.localdate()
-    enrolments = list(
-        Enrolment.objects.for_learner(user)
+@prepared
+def _active_enrolments(user_id: int, today):
+    return (
+        Enrolment.objects.for_learner(user_id)
         .active()
         .filter(module__ends_on__gte=today)
         .select_related("module")
@@ -54,6 +55,10 @@ def modules_panel(user) -> Panel:
         .prefetch_related(Prefetch("module__sessions", queryset=Session.objects.order_by("weekday", "starts_at")))
         .order_by("module__starts_on", "module__pk")[:MODULES]
     )
+
+
+def modules_panel(user) -> Panel:
+    enrolments = _active_enrolments(user.pk, timezone.localdate())
     now = timezone.now()
     for enrolment in enrolments:
         enrolment.next = next_session(enrolment.module, enrolment.module.sessions.all(), now)

@@ -3,11 +3,27 @@
 from community.home import Panel
 from community.models import Role
 from community.translation import translated
+from jige_portal.prepared import prepared
 
 from . import caching
 from .models import Application, HostCompany
 
 APPLICATIONS = 5
+
+
+@prepared
+def _latest_applications(student_id: int):
+    return (
+        Application.objects.filter(student_id=student_id)
+        .select_related("posting__company__organization")
+        .only(
+            "status",
+            "created_at",
+            *translated("posting__title"),
+            *translated("posting__company__organization__name"),
+        )
+        .order_by("-created_at", "-pk")[:APPLICATIONS]
+    )
 
 
 def applications_panel(user) -> Panel | None:
@@ -19,17 +35,7 @@ def applications_panel(user) -> Panel | None:
             return Panel(40, "internships/_home_company_panel.html", {"company": company})
     if not user.has_role(Role.STUDENT):
         return None
-    applications = list(
-        Application.objects.of_student(user)
-        .select_related("posting__company__organization")
-        .only(
-            "status",
-            "created_at",
-            *translated("posting__title"),
-            *translated("posting__company__organization__name"),
-        )
-        .order_by("-created_at", "-pk")[:APPLICATIONS]
-    )
+    applications = _latest_applications(user.pk)
     # Applications change the student's own version (internships.caching).
     return Panel(40, "internships/_home_panel.html", {"applications": applications})
 

@@ -144,6 +144,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
 # Parts of pages that every viewer sees alike (a list's results, a module's description) are kept
 # this long at most, under the same version tokens (pagecache.shared). 0 turns them off.
 SHARED_FRAGMENT_SECONDS = env.int("SHARED_FRAGMENT_SECONDS", default=0 if DEBUG else 300)
+# The reads every member's page repeats build their SQL once per process (jige_portal/prepared.py).
+# On, each call is also built through the ORM and compared, raising on a difference: the tests
+# run with it on; a developer may turn it on while changing a prepared query.
+PREPARED_QUERIES_CHECK = env.bool("PREPARED_QUERIES_CHECK", default=False)
 
 AUTH_USER_MODEL = "community.User"
 # Django's and allauth's backends, reading the signed-in member from the cache (community/backends.py).

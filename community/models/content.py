@@ -52,8 +52,8 @@ class PostQuerySet(models.QuerySet):
         )
         return self.annotate(reaction_tally=Subquery(tally))
 
-    def newest_in_groups_of(self, user, limit: int, *, before=None):
-        """The `limit` newest visible posts of each group `user` belongs to (older than `before`,
+    def newest_in_groups_of(self, user_id: int, limit: int, *, before=None):
+        """The `limit` newest visible posts of each group the member `user_id` belongs to (older than `before`,
         a (created_at, pk) position), as a pk subquery for `filter(pk__in=…)`: feeds then sort
         a few rows per group.
 
@@ -72,7 +72,7 @@ class PostQuerySet(models.QuerySet):
             f"SELECT p.id FROM {post} p WHERE p.group_id = m.group_id AND NOT p.is_hidden{condition} "
             "ORDER BY p.created_at DESC, p.id DESC LIMIT %s) newest WHERE m.user_id = %s"
         )
-        return RawSQL(sql, [*params, limit, user.pk])
+        return RawSQL(sql, [*params, limit, user_id])
 
     def readable_by(self, user):
         """Posts not hidden by a moderator in groups whose content `user` may read: open public

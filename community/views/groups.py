@@ -721,7 +721,7 @@ def feed(request):
     """Posts of every group the member belongs to."""
     # Only the next page's worth of each group's posts is a candidate (see newest_in_groups_of).
     before = parse_cursor(request.GET.get(KEYSET_PARAM, ""))
-    newest = Post.objects.newest_in_groups_of(request.user, FEED_PAGE_SIZE + 1, before=before)
+    newest = Post.objects.newest_in_groups_of(request.user.pk, FEED_PAGE_SIZE + 1, before=before)
     page = keyset_page(request, _post_cards(Q(pk__in=newest), request.user), per_page=FEED_PAGE_SIZE)
     fragments.attach_post_cards(request, page.object_list, show_group=True)
     return render(request, "community/feed.html", {"page": page})
