@@ -180,7 +180,7 @@ def personal_post_cards(request, cards: Iterable[tuple[int, str]], own: dict[int
 
 def attach_message_fragments(request, conversation, messages) -> None:
     """Messages of a conversation (`message.fragment_html`), loaded with their sender and
-    attachments. A message looks the same to every participant but its sender (no report form,
+    files (`message.files`). A message looks the same to every participant but its sender (no report form,
     no picture), so whether the viewer sent it is part of the key."""
     viewer = request.user.pk
 
@@ -195,7 +195,7 @@ def attach_message_fragments(request, conversation, messages) -> None:
             message.created_at.isoformat(),
             message.is_hidden,
             _digest(message.body_html) if message.body else "",
-            tuple((f.pk, f.original_name, f.kind, f.size) for f in message.attachments.all()),
+            tuple((f.pk, f.original_name, f.kind, f.size) for f in message.files),
         )
 
     def render(message):

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from community.choices import FieldOfStudy
 from community.models import TIME_ZONE_CHOICES
 from community.search import search_text as search_tokens
+from jige_portal.prepared import prepared
 
 FOREIGN_CREDENTIAL = _(
     "The credential is issued by %(issuer)s, which is not the university of any co-owner of this module. "
@@ -259,7 +260,7 @@ class Module(models.Model):
         return status in self.TRANSITIONS.get(self.status, set())
 
     def is_owned_by(self, user) -> bool:
-        return user.is_authenticated and self.owners.filter(user=user).exists()
+        return user.is_authenticated and bool(_ownership(self.pk, user.pk))
 
     def can_be_edited_by(self, user) -> bool:
         return user.is_authenticated and (user.is_portal_staff or self.is_owned_by(user))
@@ -354,6 +355,11 @@ class Module(models.Model):
     def universities(self):
         """The lead university first, then the partners (uses the prefetch when there is one)."""
         return [self.lead_university, *[u for u in self.partner_universities.all() if u.pk != self.lead_university_id]]
+
+
+@prepared
+def _ownership(module_id: int, user_id: int):
+    return ModuleOwner.objects.filter(module_id=module_id, user_id=user_id).order_by().values_list("pk")[:1]
 
 
 class ModuleOwner(models.Model):

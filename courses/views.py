@@ -18,6 +18,7 @@ from community import pagecache
 from community.caching import PORTAL
 from community.search import apply_search
 from credentials.caching import ACHIEVEMENTS
+from jige_portal.prepared import prepared
 
 from . import caching, services
 from . import calendar as calendar_items
@@ -84,13 +85,25 @@ def _module_list(request):
 MODULE_PAGE_PREFETCH = ("partner_universities", "outcomes", "sessions")
 
 
-def _visible_module(request, slug, *, prefetch=MODULE_PAGE_PREFETCH) -> Module:
-    module = get_object_or_404(
+@prepared
+def _module_with_slug(slug: str):
+    return (
         Module.objects.with_seats()
         .select_related("lead_university", "achievement__issuer", "group")
-        .prefetch_related(*prefetch),
-        slug=slug,
+        .filter(slug=slug)[:1]
     )
+
+
+@prepared
+def _enrolment_of(module_id: int, learner_id: int):
+    return Enrolment.objects.filter(module_id=module_id, learner_id=learner_id).order_by()[:1]
+
+
+def _visible_module(request, slug, *, prefetch=MODULE_PAGE_PREFETCH) -> Module:
+    module = _module_with_slug.first(slug)
+    if module is None:
+        raise Http404
+    prefetch_related_objects([module], *prefetch)
     # A module that is not published does not exist for anyone but its co-owners and staff.
     if module.status != Module.Status.PUBLISHED and not module.can_be_edited_by(request.user):
         raise Http404
@@ -132,7 +145,7 @@ def _module_page(request, module, tz_name):
     body.data["facts"] = mark_safe(body.data["facts"])  # noqa: S308 - rendered by our template above
     enrolment = None
     if request.user.is_authenticated:
-        enrolment = Enrolment.objects.filter(module=module, learner=request.user).first()
+        enrolment = _enrolment_of.first(module.pk, request.user.pk)
     return render(
         request,
         "courses/module_detail.html",

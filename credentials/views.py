@@ -1,5 +1,6 @@
 import hashlib
 import json
+import uuid
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from community import fragments, pagecache
 from community.caching import BYLINES, PORTAL
+from jige_portal.prepared import prepared
 
 from . import caching, services, signing
 from .forms import MAX_VERIFY_BYTES, DecisionForm, RecognitionRequestForm, RevokeForm, StaffAwardForm, VerifyForm
@@ -44,7 +46,7 @@ def _page(request, queryset, size=PAGE_SIZE):
 
 def _pathway_progress(user, pathways=None):
     """[(pathway, progress)] for the pathways a learner has started (or all given ones)."""
-    held = Award.objects.issued().for_recipient(user).credit_map()
+    held = dict(_credits_held(user.pk))
     if pathways is None:
         pathways = (
             Achievement.objects.active()
@@ -128,10 +130,20 @@ def attach_award_cards(request, awards) -> None:
     fragments.attach_fragments(request, awards, name="award", inputs=inputs, render=render_card)
 
 
+@prepared
+def _award_with_public_id(public_id: uuid.UUID):
+    return Award.objects.with_related().select_related("revoked_by").filter(public_id=public_id)[:1]
+
+
+@prepared
+def _credits_held(recipient_id: int):
+    return Award.objects.issued().for_recipient(recipient_id).order_by().values_list("achievement_id", "credits_earned")
+
+
 def _visible_award(request, public_id):
     """The award if the visitor may see it; 404 otherwise (a private award does not exist for others)."""
-    award = get_object_or_404(Award.objects.with_related().select_related("revoked_by"), public_id=public_id)
-    if not award.is_visible_to(request.user):
+    award = _award_with_public_id.first(public_id)
+    if award is None or not award.is_visible_to(request.user):
         raise Http404
     return award
 

@@ -19,6 +19,7 @@ from community.caching import PORTAL
 from community.choices import Prefecture
 from community.models import Role, User
 from credentials.caching import ACHIEVEMENTS
+from jige_portal.prepared import prepared
 
 from . import caching, outcomes, services
 from .forms import (
@@ -36,6 +37,7 @@ from .forms import (
 )
 from .models import (
     Application,
+    ApplicationEvent,
     Evaluation,
     HostCompany,
     InvalidTransition,
@@ -78,12 +80,30 @@ def company_contact_required(view):
     return wrapper
 
 
+@prepared
+def _application_with_pk(pk: int):
+    return Application.objects.select_related("posting__company__organization", "student__profile").filter(pk=pk)[:1]
+
+
+@prepared
+def _evaluations_of(application_id: int):
+    return Evaluation.objects.filter(application_id=application_id).select_related("author")
+
+
+@prepared
+def _events_of(application_id: int):
+    return ApplicationEvent.objects.filter(application_id=application_id).select_related("actor")
+
+
+@prepared
+def _eligibility_of(student_id: int):
+    return WorkEligibility.objects.filter(student_id=student_id).order_by("pk")[:1]
+
+
 def _visible_application(request, pk) -> Application:
     """404 for an application the user may not know exists."""
-    application = get_object_or_404(
-        Application.objects.select_related("posting__company__organization", "student__profile"), pk=pk
-    )
-    if not application.is_visible_to(request.user):
+    application = _application_with_pk.first(int(pk))
+    if application is None or not application.is_visible_to(request.user):
         raise Http404
     return application
 
@@ -274,7 +294,7 @@ def application_detail(request, pk):
 def _application_page(request, application):
     actors = application.actors_for(request.user)
     is_staff = Application.Actor.STAFF in actors
-    evaluations = list(application.evaluations.select_related("author"))
+    evaluations = _evaluations_of(application.pk)
     context = {
         "application": application,
         "posting": application.posting,
@@ -282,13 +302,13 @@ def _application_page(request, application):
             (status, Application.Status(status).label) for status in application.allowed_transitions_for(request.user)
         ],
         "is_staff": is_staff,
-        "events": application.events.select_related("actor") if is_staff else None,
+        "events": _events_of(application.pk) if is_staff else None,
         "evaluations": evaluations,
         "evaluation_forms": _open_evaluations(application, actors, evaluations),
         "testimonial_form": _testimonial_form(application, actors),
     }
     if is_staff:
-        eligibility = WorkEligibility.objects.filter(student_id=application.student_id).first()
+        eligibility = _eligibility_of.first(application.student_id)
         context["eligibility"] = eligibility
         context["eligibility_problems"] = eligibility_problems(eligibility, application.posting)
     return render(request, "internships/application_detail.html", context)

@@ -18,7 +18,7 @@ What makes it safe to reuse the SQL:
   It may not branch on an argument's value. `PREPARED_QUERIES_CHECK` (on in the tests) builds every
   call through the ORM as well and raises when its SQL or parameters differ from the prepared ones,
   so the test suite proves each prepared query on every call it makes.
-- Supported arguments: int, str, date and datetime (a bool or a list would shape the SQL or could
+- Supported arguments: int, str, date, datetime and UUID (a bool or a list would shape the SQL or could
   not be told apart from a constant).
 """
 
@@ -26,6 +26,7 @@ import copy
 import datetime
 import functools
 import threading
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -33,7 +34,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils import translation
 
-_SUPPORTED = (int, str, datetime.date)  # datetime.datetime is a date
+_SUPPORTED = (int, str, datetime.date, uuid.UUID)  # datetime.datetime is a date
 
 
 class UnpreparableQuery(ValueError):
@@ -43,7 +44,9 @@ class UnpreparableQuery(ValueError):
 def _check_types(args) -> None:
     for value in args:
         if isinstance(value, bool) or not isinstance(value, _SUPPORTED):
-            raise TypeError(f"a prepared query takes int, str, date or datetime arguments, not {type(value).__name__}")
+            raise TypeError(
+                f"a prepared query takes int, str, date, datetime or UUID arguments, not {type(value).__name__}"
+            )
 
 
 def _probe(value, index: int):
@@ -52,6 +55,8 @@ def _probe(value, index: int):
         return value + 1_000_003 + 7919 * index
     if isinstance(value, str):
         return f"{value}\u2063probe{index}"
+    if isinstance(value, uuid.UUID):
+        return uuid.UUID(int=(value.int + 1 + index) % (1 << 128))
     return value - datetime.timedelta(days=36_500 + index)
 
 

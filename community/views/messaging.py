@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from jige_portal.prepared import prepared
+
 from .. import caching, fragments, media, pagecache, services
 from ..forms import ConversationMessageForm, MessageForm, NotificationSettingsForm, ReportForm
 from ..keyset import keyset_page
@@ -86,14 +88,72 @@ def _conversation_list(request):
     return render(request, "community/conversation_list.html", {"page": page})
 
 
-def _conversation_for(request, pk) -> tuple[Conversation, Participant]:
-    """The conversation and the member's seat; 404 for anyone who is not (or no longer) in it."""
-    seat = (
+@prepared
+def _seat_in(conversation_id: int, user_id: int):
+    return (
         Participant.objects.active()
         .select_related("conversation__group")
-        .filter(conversation_id=pk, user=request.user)
-        .first()
+        .filter(conversation_id=conversation_id, user_id=user_id)
+        .order_by("pk")[:1]
     )
+
+
+@prepared
+def _participants_of(conversation_id: int):
+    return (
+        Participant.objects.active().filter(conversation_id=conversation_id).with_names("last_read_at").order_by("pk")
+    )
+
+
+def _messages_of(conversation_id: int):
+    # Only what a message shows: a sender's row is wide.
+    return (
+        Message.objects.filter(conversation_id=conversation_id)
+        .select_related("sender")
+        .only("conversation", "sender", "body", "body_html", "is_hidden", "created_at", *User.byline_fields("sender"))
+    )
+
+
+def _attach_files(messages) -> None:
+    """`message.files`: the files of each message, in one query (a prefetch built a related
+    manager and a QuerySet per message, which cost more than the query)."""
+    files = {message.pk: [] for message in messages}
+    if files:
+        for file in MessageAttachment.objects.filter(message_id__in=list(files)).only(
+            "message", "original_name", "size"
+        ):
+            files[file.message_id].append(file)
+    for message in messages:
+        message.files = files[message.pk]
+
+
+@prepared
+def _messages_after(conversation_id: int, after: int):
+    return _messages_of(conversation_id).filter(pk__gt=after).order_by("created_at", "pk")[:MESSAGES_PER_PAGE]
+
+
+@prepared
+def _newest_messages(conversation_id: int):
+    return _messages_of(conversation_id).order_by("-created_at", "-pk")[: MESSAGES_PER_PAGE + 1]
+
+
+@prepared
+def _newest_messages_before(conversation_id: int, before: int):
+    return _messages_of(conversation_id).filter(pk__lt=before).order_by("-created_at", "-pk")[: MESSAGES_PER_PAGE + 1]
+
+
+@prepared
+def _muted_membership(group_id: int, user_id: int):
+    return (
+        Membership.objects.filter(group_id=group_id, user_id=user_id, notification_level=NotificationLevel.MUTE)
+        .order_by()
+        .values_list("pk")[:1]
+    )
+
+
+def _conversation_for(request, pk) -> tuple[Conversation, Participant]:
+    """The conversation and the member's seat; 404 for anyone who is not (or no longer) in it."""
+    seat = _seat_in.first(int(pk), request.user.pk)
     if seat is None:
         # A member of the group opening its chat for the first time (from a link) takes a seat.
         chat = Conversation.objects.filter(pk=pk, group__memberships__user=request.user).select_related("group").first()
@@ -108,28 +168,19 @@ def _conversation_for(request, pk) -> tuple[Conversation, Participant]:
 
 def _messages_context(request, conversation, *, after: int | None = None):
     """Messages (the newest page, or those after a given id), participants and read receipts."""
-    participants = list(
-        Participant.objects.active().filter(conversation=conversation).with_names("last_read_at").order_by("pk")
-    )
-    # Only what a message shows: a sender's row is wide.
-    queryset = (
-        Message.objects.filter(conversation=conversation)
-        .select_related("sender")
-        .only("conversation", "sender", "body", "body_html", "is_hidden", "created_at", *User.byline_fields("sender"))
-        .prefetch_related(
-            Prefetch("attachments", queryset=MessageAttachment.objects.only("message", "original_name", "size"))
-        )
-    )
+    participants = _participants_of(conversation.pk)
     if after is not None:
-        items = list(queryset.filter(pk__gt=after).order_by("created_at", "pk")[:MESSAGES_PER_PAGE])
+        items = _messages_after(conversation.pk, after)
         has_older = False
     else:
         before = request.GET.get("before")
         if before and before.isdigit():
-            queryset = queryset.filter(pk__lt=int(before))
-        newest = list(queryset.order_by("-created_at", "-pk")[: MESSAGES_PER_PAGE + 1])
+            newest = _newest_messages_before(conversation.pk, int(before))
+        else:
+            newest = _newest_messages(conversation.pk)
         has_older = len(newest) > MESSAGES_PER_PAGE
         items = list(reversed(newest[:MESSAGES_PER_PAGE]))
+    _attach_files(items)
     fragments.attach_message_fragments(request, conversation, items)
     others = [p for p in participants if p.user_id != request.user.pk]
     own_last = next((m for m in reversed(items) if m.sender_id == request.user.pk), None)
@@ -173,9 +224,7 @@ def conversation_detail(request, pk):
             context = _messages_context(request, conversation)
             context.update(form=ConversationMessageForm(), report_form=ReportForm(), version=version)
             if conversation.group_id is not None:
-                context["group_muted"] = Membership.objects.filter(
-                    group_id=conversation.group_id, user=request.user, notification_level=NotificationLevel.MUTE
-                ).exists()
+                context["group_muted"] = bool(_muted_membership(conversation.group_id, request.user.pk))
             return render(request, "community/conversation_detail.html", context)
 
         depends_on = [caching.conversation(conversation.pk)]
