@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, Func, QuerySet
 from django.utils import translation
 
 _SUPPORTED = (int, str, datetime.date, uuid.UUID)  # datetime.datetime is a date
@@ -157,10 +157,22 @@ class PreparedQuery:
     def __call__(self, *args) -> list:
         return list(self._queryset(args))
 
+    def count(self, *args) -> int:
+        """The number a function returning `counted(...)` counts."""
+        rows = self(*args)
+        return rows[0] if rows else 0
+
     def first(self, *args):
         """The first row or None (slice the QuerySet in the function: `[:1]`)."""
         rows = self(*args)
         return rows[0] if rows else None
+
+
+def counted(queryset: QuerySet) -> QuerySet:
+    """The QuerySet as one row holding the number of its rows, for a prepared function
+    (`count()` runs at once and returns no QuerySet). COUNT as a plain function, not an
+    aggregate, adds no GROUP BY: PostgreSQL answers one row, as for `count()`."""
+    return queryset.order_by().annotate(row_count=Func(F("pk"), function="COUNT")).values_list("row_count", flat=True)
 
 
 def prepared(build: Callable[..., QuerySet]) -> PreparedQuery:

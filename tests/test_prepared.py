@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from community.models import CommunityGroup, Membership, Post
 from community.tests.factories import CommunityGroupFactory, MembershipFactory, PostFactory, UserFactory
-from jige_portal.prepared import PreparedQuery, UnpreparableQuery, prepared
+from jige_portal.prepared import PreparedQuery, UnpreparableQuery, counted, prepared
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +118,16 @@ def test_only_values_that_cannot_shape_the_sql_are_accepted(value):
     query = PreparedQuery(lambda v: Membership.objects.filter(user_id=v))
     with pytest.raises(TypeError, match="int, str, date, datetime or UUID"):
         query(value)
+
+
+@prepared
+def members_of(group_id: int):
+    return counted(Membership.objects.filter(group_id=group_id))
+
+
+def test_a_counted_query_counts_the_rows_of_its_own_arguments(django_assert_num_queries):
+    _, _, _, hiking, chess = _three_members()
+    assert members_of.count(hiking.pk) == 2
+    with django_assert_num_queries(1):
+        assert members_of.count(chess.pk) == 1
+    assert members_of.count(hiking.pk + chess.pk + 1000) == 0

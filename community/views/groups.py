@@ -14,6 +14,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jige_portal.prepared import counted, prepared
+
 from .. import caching, fragments, media, pagecache, services
 from ..forms import (
     CommentForm,
@@ -56,6 +58,34 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+@prepared
+def _membership_in(slug: str, user_id: int):
+    return (
+        Membership.objects.filter(group__slug=slug, user_id=user_id)
+        .select_related("group__extra_category")
+        .order_by()[:1]
+    )
+
+
+@prepared
+def _unread_in_chat(group_id: int, user_id: int, joined_at):
+    read_up_to = Participant.objects.filter(
+        conversation__group_id=group_id, user_id=user_id, left_at__isnull=True
+    ).values("last_read_at")[:1]
+    return counted(
+        Message.objects.filter(conversation__group_id=group_id, is_hidden=False)
+        .exclude(sender_id=user_id)
+        .filter(created_at__gt=Coalesce(Subquery(read_up_to), Value(joined_at)))
+    )
+
+
+@prepared
+def _pending_requests(group_id: int):
+    return counted(
+        JoinRequest.objects.filter(group_id=group_id, status=JoinRequest.Status.PENDING, kind=JoinRequest.Kind.REQUEST)
+    )
+
+
 class GroupAccess:
     """What the current member may see and do in one group.
 
@@ -69,9 +99,7 @@ class GroupAccess:
         # Most visits are members': their membership brings the group along, in one query.
         # The group's further category is on its header; its organization and campus are on no
         # page of the group.
-        self.membership = (
-            Membership.objects.filter(group__slug=slug, user=self.user).select_related("group__extra_category").first()
-        )
+        self.membership = _membership_in.first(slug, self.user.pk) if self.user.is_authenticated else None
         if self.membership is not None:
             self.group = self.membership.group
         else:
@@ -303,15 +331,7 @@ def _chat_unread(group, membership) -> int:
     before they first open it); none when they muted the group. One query."""
     if membership.notification_level == NotificationLevel.MUTE:
         return 0
-    read_up_to = Participant.objects.filter(
-        conversation__group=group, user_id=membership.user_id, left_at__isnull=True
-    ).values("last_read_at")[:1]
-    return (
-        Message.objects.filter(conversation__group=group, is_hidden=False)
-        .exclude(sender_id=membership.user_id)
-        .filter(created_at__gt=Coalesce(Subquery(read_up_to), Value(membership.joined_at)))
-        .count()
-    )
+    return _unread_in_chat.count(group.pk, membership.user_id, membership.joined_at)
 
 
 def _group_page(request, access):
@@ -347,9 +367,7 @@ def _group_page(request, access):
             }
         )
     if access.can_manage:
-        context["pending_count"] = JoinRequest.objects.filter(
-            group=group, status=JoinRequest.Status.PENDING, kind=JoinRequest.Kind.REQUEST
-        ).count()
+        context["pending_count"] = _pending_requests.count(group.pk)
     return render(request, "community/group_detail.html", context)
 
 
