@@ -368,9 +368,13 @@ class AwardQuerySet(models.QuerySet):
             *translated("issuer__name"),
         )
 
+    def credit_pairs(self):
+        """(achievement id, credits earned) of each award, unordered: what credit_map reads."""
+        return self.order_by().values_list("achievement_id", "credits_earned")
+
     def credit_map(self) -> dict[int, Decimal]:
         """{achievement id: credits earned}, one query."""
-        return dict(self.values_list("achievement_id", "credits_earned"))
+        return dict(self.credit_pairs())
 
 
 class Award(models.Model):

@@ -137,7 +137,7 @@ def _award_with_public_id(public_id: uuid.UUID):
 
 @prepared
 def _credits_held(recipient_id: int):
-    return Award.objects.issued().for_recipient(recipient_id).order_by().values_list("achievement_id", "credits_earned")
+    return Award.objects.issued().for_recipient(recipient_id).credit_pairs()
 
 
 def _visible_award(request, public_id):
