@@ -100,9 +100,13 @@ def wallet(request):
     return pagecache.serve_page(request, lambda: _wallet(request), depends_on=[PORTAL, caching.ACHIEVEMENTS])
 
 
+@prepared
+def _awards_of(recipient_id: int):
+    return Award.objects.filter(recipient_id=recipient_id).for_cards().order_by("-created_at", "-pk")
+
+
 def _wallet(request):
-    awards = Award.objects.for_recipient(request.user).for_cards().order_by("-created_at", "-pk")
-    page = _page(request, awards)
+    page = _page(request, _awards_of.rows(request.user.pk))
     attach_award_cards(request, page.object_list)
     return render(request, "credentials/wallet.html", {"page": page, "pathways": _pathway_progress(request.user)})
 

@@ -20,21 +20,38 @@ What makes it safe to reuse the SQL:
   so the test suite proves each prepared query on every call it makes.
 - Supported arguments: int, str, date, datetime and UUID (a bool or a list would shape the SQL or could
   not be told apart from a constant).
+
+On PostgreSQL the SQL is also a server-side prepared statement (PREPARE once per connection, then
+EXECUTE with the arguments): PostgreSQL parses it once and, once its plan is stable, plans it once
+too, where planning took 0.2-0.9 ms of each run. The constants are written into the statement as
+literals (what psycopg2 would send anyway), so the planner still matches them against partial
+indexes; only the arguments are `$n` parameters, typed by PostgreSQL from where they stand. A
+statement PostgreSQL refuses to prepare runs as plain SQL. `PREPARED_STATEMENTS=0` turns them off
+where connections are shared between sessions (a pooler in transaction mode).
 """
 
 import copy
 import datetime
 import functools
+import itertools
+import logging
+import re
 import threading
 import uuid
 from collections.abc import Callable
 
+import psycopg2
 from django.conf import settings
 from django.db import connections
 from django.db.models import F, Func, QuerySet
 from django.utils import translation
+from psycopg2 import errors as pg_errors
+from psycopg2.extensions import AsIs
 
 _SUPPORTED = (int, str, datetime.date, uuid.UUID)  # datetime.datetime is a date
+_statement_numbers = itertools.count(1)
+_statements: dict[str, "_Statement"] = {}
+logger = logging.getLogger(__name__)
 
 
 class UnpreparableQuery(ValueError):
@@ -60,18 +77,92 @@ def _probe(value, index: int):
     return value - datetime.timedelta(days=36_500 + index)
 
 
+class _Statement:
+    """The SQL as a server-side prepared statement, PREPAREd on each connection before its first EXECUTE.
+
+    Only the arguments become parameters ($1, $2, ... in the order of the arguments that appear);
+    every other value is written in as the literal psycopg2 would have sent.
+    """
+
+    __slots__ = ("arguments", "execute_sql", "name", "refused", "sql", "text", "values")
+
+    def __init__(self, sql: str, params: tuple, positions: tuple, label: str):
+        # A readable name in the SQL log: EXECUTE courses_views_module_with_slug_en_4('a-slug')
+        readable = re.sub(r"[^a-z0-9]+", "_", label.lower())[-50:].lstrip("_0123456789")
+        self.name = f"{readable}_{next(_statement_numbers)}"
+        _statements[self.name] = self
+        used = sorted({index for _, index in positions})
+        number = {index: n for n, index in enumerate(used, start=1)}
+        values = list(params)
+        for position, index in positions:
+            values[position] = AsIs(f"${number[index]}")
+        self.sql, self.values = sql, tuple(values)
+        self.arguments = tuple(used)  # which arguments EXECUTE passes, in the order of $1, $2, ...
+        placeholders = ", ".join(["%s"] * len(used))
+        self.execute_sql = f"EXECUTE {self.name}({placeholders})" if used else f"EXECUTE {self.name}"
+        self.refused = False
+        self.text = ""  # the statement as prepared, once it has been
+
+    def ready_on(self, connection) -> bool:
+        """Whether the statement is prepared on this connection, preparing it if need be.
+
+        The PREPARE goes straight to psycopg2: it is bookkeeping, not one of the page's queries (query
+        counts stay those of the ORM). PREPARE is not transactional: a rollback keeps the statement.
+        Inside a transaction a savepoint keeps a refused PREPARE from aborting it."""
+        if self.refused:
+            return False
+        # As Django does before its first cursor: the statement goes on the connection the query will use.
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        raw = connection.connection
+        state = getattr(connection, "_jige_prepared_statements", None)
+        if state is None or state[0] is not raw:  # a new connection prepares again
+            state = (raw, set())
+            connection._jige_prepared_statements = state
+        if self.name in state[1]:
+            return True
+        saved = False
+        with raw.cursor() as cursor:
+            try:
+                self.text = self.text or cursor.mogrify(self.sql, self.values).decode()
+                if not raw.autocommit:
+                    cursor.execute("SAVEPOINT jige_prepare")
+                    saved = True
+                cursor.execute(f"PREPARE {self.name} AS {self.text}")
+                if saved:
+                    cursor.execute("RELEASE SAVEPOINT jige_prepare")
+            except (psycopg2.OperationalError, psycopg2.InterfaceError, pg_errors.InFailedSqlTransaction):
+                return False  # the query itself runs as plain SQL and reports what is wrong
+            except psycopg2.Error as error:
+                if saved:
+                    cursor.execute("ROLLBACK TO SAVEPOINT jige_prepare")
+                    cursor.execute("RELEASE SAVEPOINT jige_prepare")
+                if getattr(settings, "PREPARED_QUERIES_CHECK", False):
+                    raise
+                logger.warning("PostgreSQL refused to prepare %s: %s", self.name, error)
+                self.refused = True
+                return False
+        state[1].add(self.name)
+        return True
+
+
 class _Compiled:
     """The SQL of one language, with the positions of the arguments among its parameters."""
 
-    __slots__ = ("compiler", "db", "params", "positions", "sql", "template")
+    __slots__ = ("arity", "compiler", "db", "label", "params", "positions", "sql", "statement", "template", "_paged")
 
-    def __init__(self, template: QuerySet, compiler, sql: str, params: tuple, positions: tuple):
+    def __init__(self, template: QuerySet, compiler, sql: str, params: tuple, positions: tuple, label: str, arity: int):
         self.template = template
+        self.label, self.arity = label, arity
+        self._paged = None
         self.db = template.db
         self.compiler = compiler
         self.sql = sql
         self.params = params
         self.positions = positions  # (parameter index, argument index)
+        use_statements = getattr(settings, "PREPARED_STATEMENTS", True)
+        postgres = connections[self.db].vendor == "postgresql"
+        self.statement = _Statement(sql, params, positions, label) if use_statements and postgres else None
 
     def params_for(self, args) -> tuple:
         params = list(self.params)
@@ -79,11 +170,34 @@ class _Compiled:
             params[position] = args[index]
         return tuple(params)
 
+    def paged(self) -> "_Compiled":
+        """The same SQL with LIMIT and OFFSET as two more arguments (Django writes a slice in as literals)."""
+        if self._paged is None:
+            count, arity = len(self.params), self.arity
+            self._paged = _Compiled(
+                self.template,
+                self.compiler,
+                f"{self.sql} LIMIT %s OFFSET %s",
+                (*self.params, 0, 0),
+                (*self.positions, (count, arity), (count + 1, arity + 1)),
+                f"{self.label}.page",
+                arity + 2,
+            )
+        return self._paged
+
     def queryset(self, args) -> QuerySet:
         compiler = copy.copy(self.compiler)
-        compiler.connection = connections[self.db]  # per thread
-        sql, params = self.sql, self.params_for(args)
-        compiler.as_sql = lambda *_, **__: (sql, params)
+        connection = connections[self.db]  # per thread
+        compiler.connection = connection
+        sql, params, statement = self.sql, self.params_for(args), self.statement
+
+        def as_sql(*_, **__):
+            # Asked when the query runs, on the connection it runs on.
+            if statement is not None and statement.ready_on(connection):
+                return statement.execute_sql, tuple(args[index] for index in statement.arguments)
+            return sql, params
+
+        compiler.as_sql = as_sql
         queryset = self.template._chain()
         queryset.query.get_compiler = lambda *_, **__: compiler
         return queryset
@@ -112,7 +226,8 @@ def _prepare(build: Callable[..., QuerySet], args: tuple) -> _Compiled:
                 f"{build.__qualname__}: parameter {position} differs between calls but is not an argument as given"
             )
         positions.append((position, index))
-    return _Compiled(template, compiler, sql, params, tuple(positions))
+    label = f"{build.__module__}.{build.__qualname__}.{translation.get_language()}"
+    return _Compiled(template, compiler, sql, params, tuple(positions), label, len(args))
 
 
 class PreparedQuery:
@@ -120,6 +235,7 @@ class PreparedQuery:
         self.build = build
         self._compiled: dict[str, _Compiled | None] = {}  # by language; None: unpreparable
         self._lock = threading.Lock()
+        self._counter: PreparedQuery | None = None
         functools.update_wrapper(self, build)
 
     def _compiled_for(self, args) -> _Compiled | None:
@@ -138,13 +254,14 @@ class PreparedQuery:
                     self._compiled[language] = None
             return self._compiled[language]
 
-    def _queryset(self, args) -> QuerySet:
+    def _queryset(self, args, page: tuple[int, int] | None = None) -> QuerySet:
         # Never handed out: a method chained to it would run the prepared SQL without that
         # method (a clone of the query keeps the prepared compiler).
         _check_types(args)
         compiled = self._compiled_for(args)
         if compiled is None:
-            return self.build(*args)
+            queryset = self.build(*args)
+            return queryset if page is None else queryset[page[1] : page[1] + page[0]]
         if getattr(settings, "PREPARED_QUERIES_CHECK", False):
             _, sql, params = _compile(self.build(*args))
             if (sql, params) != (compiled.sql, compiled.params_for(args)):
@@ -152,10 +269,25 @@ class PreparedQuery:
                     f"prepared query {self.build.__qualname__} differs from the ORM's for {args!r}:\n"
                     f"prepared: {compiled.sql} {compiled.params_for(args)!r}\nORM:      {sql} {params!r}"
                 )
+        if page is not None:
+            return compiled.paged().queryset((*args, *page))
         return compiled.queryset(args)
 
     def __call__(self, *args) -> list:
         return list(self._queryset(args))
+
+    def rows(self, *args) -> "PreparedRows":
+        """The rows as a sequence for a Paginator: its count and each page are prepared queries too.
+        The function returns the whole QuerySet, ordered; the page is LIMIT and OFFSET parameters."""
+        if self._counter is None:
+            build = self.build
+
+            def count_of(*args):
+                return counted(build(*args))
+
+            count_of.__module__, count_of.__qualname__ = build.__module__, f"{build.__qualname__}.count"
+            self._counter = PreparedQuery(count_of)
+        return PreparedRows(self, args)
 
     def count(self, *args) -> int:
         """The number a function returning `counted(...)` counts."""
@@ -168,11 +300,40 @@ class PreparedQuery:
         return rows[0] if rows else None
 
 
+class PreparedRows:
+    """What `PreparedQuery.rows()` returns: enough of a sequence for Django's Paginator."""
+
+    ordered = True  # the function orders its QuerySet (Paginator warns otherwise)
+
+    def __init__(self, query: PreparedQuery, args: tuple):
+        self.query, self.args = query, args
+
+    def count(self) -> int:
+        return self.query._counter.count(*self.args)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        if not isinstance(index, slice) or index.step is not None or (index.start or 0) < 0 or index.stop is None:
+            raise TypeError("prepared rows are read a page at a time: rows[start:stop]")
+        start = index.start or 0
+        return list(self.query._queryset(self.args, page=(max(index.stop - start, 0), start)))
+
+
 def counted(queryset: QuerySet) -> QuerySet:
     """The QuerySet as one row holding the number of its rows, for a prepared function
     (`count()` runs at once and returns no QuerySet). COUNT as a plain function, not an
     aggregate, adds no GROUP BY: PostgreSQL answers one row, as for `count()`."""
     return queryset.order_by().annotate(row_count=Func(F("pk"), function="COUNT")).values_list("row_count", flat=True)
+
+
+def statement_sql(sql: str) -> str:
+    """The statement an `EXECUTE name(...)` of a query log runs, as PostgreSQL holds it (the arguments
+    as $1, $2, ...); any other SQL as given."""
+    match = re.match(r"EXECUTE (\w+)", sql)
+    statement = _statements.get(match.group(1)) if match else None
+    return statement.text if statement is not None and statement.text else sql
 
 
 def prepared(build: Callable[..., QuerySet]) -> PreparedQuery:

@@ -148,6 +148,9 @@ SHARED_FRAGMENT_SECONDS = env.int("SHARED_FRAGMENT_SECONDS", default=0 if DEBUG 
 # On, each call is also built through the ORM and compared, raising on a difference: the tests
 # run with it on; a developer may turn it on while changing a prepared query.
 PREPARED_QUERIES_CHECK = env.bool("PREPARED_QUERIES_CHECK", default=False)
+# On PostgreSQL they are server-side prepared statements too, parsed and planned once per
+# connection. Off where a pooler hands one server session to many connections (transaction mode).
+PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
 
 AUTH_USER_MODEL = "community.User"
 # Django's and allauth's backends, reading the signed-in member from the cache (community/backends.py).

@@ -3,7 +3,10 @@
 import datetime
 
 import pytest
+from django.db import connections, transaction
 from django.db.models import Count, Prefetch
+from django.db.models.expressions import RawSQL
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from community.models import CommunityGroup, Membership, Post
@@ -131,3 +134,105 @@ def test_a_counted_query_counts_the_rows_of_its_own_arguments(django_assert_num_
     with django_assert_num_queries(1):
         assert members_of.count(chess.pk) == 1
     assert members_of.count(hiking.pk + chess.pk + 1000) == 0
+
+
+# Server-side prepared statements (PostgreSQL): PREPARE once per connection, then EXECUTE.
+
+
+def _statements_on(connection) -> dict[str, str]:
+    with connection.connection.cursor() as cursor:  # not counted among the test's queries
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+@prepared
+def admins_of(group_id: int):
+    return Membership.objects.filter(group_id=group_id, role=Membership.Role.ADMIN).order_by("pk")
+
+
+def test_the_query_is_prepared_on_the_server_with_only_its_arguments_as_parameters(django_assert_num_queries):
+    _, second, _, hiking, chess = _three_members()
+    Membership.objects.filter(user=second, group=hiking).update(role=Membership.Role.ADMIN)
+    connection = connections["default"]
+
+    with django_assert_num_queries(1):  # the PREPARE is not one of the page's queries
+        assert [m.user_id for m in admins_of(hiking.pk)] == [second.pk]
+    name = admins_of._compiled["en"].statement.name
+    statement = _statements_on(connection)[name]
+    assert "$1" in statement and "$2" not in statement
+    assert f"'{Membership.Role.ADMIN}'" in statement  # a constant stays a literal, for partial indexes
+
+    with CaptureQueriesContext(connection) as queries:
+        assert admins_of(chess.pk) == []
+    assert queries.captured_queries[0]["sql"].startswith(f"EXECUTE {name}(")
+
+
+def test_a_statement_outlives_a_rolled_back_transaction_and_a_new_connection_prepares_again():
+    _, _, _, hiking, chess = _three_members()
+    connection = connections["default"]
+    with connection.connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    connection._jige_prepared_statements = None
+    with pytest.raises(RuntimeError), transaction.atomic():  # a savepoint inside the test's transaction
+        assert members_of.count(hiking.pk) == 2
+        raise RuntimeError
+    name = members_of._compiled["en"].statement.name
+    assert name in _statements_on(connection)  # PREPARE is not transactional
+    assert members_of.count(chess.pk) == 1
+
+    connection._jige_prepared_statements = (object(), set())  # as if Django had connected anew
+    with connection.connection.cursor() as cursor:
+        cursor.execute(f"DEALLOCATE {name}")
+    assert members_of.count(hiking.pk) == 2
+    assert name in _statements_on(connection)
+
+
+def test_a_statement_postgresql_refuses_runs_as_plain_sql_and_leaves_the_transaction_usable(settings):
+    """`$1 IS NULL` gives PostgreSQL no type for $1: PREPARE fails, inside the test's transaction."""
+    first, *_ = _three_members()
+    settings.PREPARED_QUERIES_CHECK = False
+    untyped = PreparedQuery(
+        lambda name: CommunityGroup.objects.annotate(unnamed=RawSQL("%s IS NULL", (name,))).order_by("pk")
+    )
+    assert [group.unnamed for group in untyped("x")] == [False, False]
+    assert untyped._compiled["en"].statement.refused
+    assert Membership.objects.filter(user=first).count() == 2  # the transaction was not aborted
+    assert [group.unnamed for group in untyped("y")] == [False, False]
+
+
+def test_statements_can_be_turned_off(settings):
+    _, _, _, hiking, _ = _three_members()
+    settings.PREPARED_STATEMENTS = False
+    plain = PreparedQuery(lambda group_id: Membership.objects.filter(group_id=group_id).order_by("pk"))
+    with CaptureQueriesContext(connections["default"]) as queries:
+        assert len(plain(hiking.pk)) == 2
+    assert plain._compiled["en"].statement is None
+    assert queries.captured_queries[0]["sql"].startswith("SELECT")
+
+
+@prepared
+def memberships_in_order(group_id: int):
+    return Membership.objects.filter(group_id=group_id).select_related("user").order_by("user__email", "pk")
+
+
+def test_a_paginator_pages_prepared_rows_with_a_prepared_count(django_assert_num_queries):
+    from django.core.paginator import Paginator
+
+    group = CommunityGroupFactory()
+    MembershipFactory.create_batch(5, group=group)
+    expected = list(Membership.objects.filter(group=group).select_related("user").order_by("user__email", "pk"))
+
+    with django_assert_num_queries(2):  # the count, then the page's rows with their users
+        page = Paginator(memberships_in_order.rows(group.pk), 2).get_page(2)
+        assert [m.user.email for m in page] == [m.user.email for m in expected[2:4]]
+    assert (page.paginator.count, page.paginator.num_pages) == (5, 3)
+    assert list(Paginator(memberships_in_order.rows(group.pk), 2).get_page(3)) == expected[4:]
+    assert list(Paginator(memberships_in_order.rows(group.pk), 2).get_page(99)) == expected[4:]  # the last
+    assert list(Paginator(memberships_in_order.rows(group.pk + 1000), 2).get_page(1)) == []
+
+    with CaptureQueriesContext(connections["default"]) as queries:
+        list(Paginator(memberships_in_order.rows(group.pk), 2).get_page(1))
+    name = memberships_in_order._compiled["en"].paged().statement.name
+    assert queries.captured_queries[1]["sql"] == f"EXECUTE {name}({group.pk}, 2, 0)"
+    with pytest.raises(TypeError, match="a page at a time"):
+        memberships_in_order.rows(group.pk)[0]

@@ -47,23 +47,24 @@ def conversation_list(request):
     return pagecache.serve_page(request, lambda: _conversation_list(request), depends_on=depends_on)
 
 
-def _conversation_list(request):
-    own = Participant.objects.filter(conversation=OuterRef("pk"), user=request.user)
+@prepared
+def _conversations_of(user_id: int):
+    own = Participant.objects.filter(conversation=OuterRef("pk"), user_id=user_id)
     last_message = Message.objects.filter(conversation=OuterRef("pk"), is_hidden=False).order_by("-created_at", "-pk")
     muted = Membership.objects.filter(
-        group_id=OuterRef("group_id"), user=request.user, notification_level=NotificationLevel.MUTE
+        group_id=OuterRef("group_id"), user_id=user_id, notification_level=NotificationLevel.MUTE
     )
     # COUNT(*) as a plain function, not an aggregate: without a GROUP BY PostgreSQL reads only the
     # messages after the last read from the (conversation, created_at) index, not every message.
     unread = (
         Message.objects.filter(conversation=OuterRef("pk"), is_hidden=False, created_at__gt=OuterRef("my_last_read"))
-        .exclude(sender=request.user)
+        .exclude(sender_id=user_id)
         .order_by()
         .annotate(n=Func(F("pk"), function="COUNT"))
         .values("n")
     )
-    conversations = (
-        Conversation.objects.of_user(request.user)
+    return (
+        Conversation.objects.of_user(user_id)
         .select_related("group")
         .annotate(
             my_last_read=Subquery(own.values("last_read_at")[:1]),
@@ -79,7 +80,10 @@ def _conversation_list(request):
         )
         .order_by("-last_message_at", "-pk")
     )
-    page = paginate(request, conversations)
+
+
+def _conversation_list(request):
+    page = paginate(request, _conversations_of.rows(request.user.pk))
     for conversation in page.object_list:
         conversation.is_unread = not conversation.is_muted and bool(
             conversation.last_message_at
