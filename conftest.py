@@ -104,6 +104,9 @@ def pytest_configure(config):
     # Every prepared query (jige_portal.prepared) is also built through the ORM on each call and
     # compared: the suite proves that reusing its SQL gives what the ORM would have run.
     settings.PREPARED_QUERIES_CHECK = True
+    # As in production with persistent connections: each test keeps its connection, so the suite
+    # runs the prepared queries as server-side statements (PREPARE once, EXECUTE after).
+    settings.PREPARED_STATEMENTS = True
     # Every persona and factory member gets a password: PBKDF2 at Django's default 1,000,000
     # iterations made user creation the slowest part of the suite. A fast hasher for the passwords
     # made here; PBKDF2 stays accepted for any made by a subprocess (a Celery worker).

@@ -149,8 +149,9 @@ SHARED_FRAGMENT_SECONDS = env.int("SHARED_FRAGMENT_SECONDS", default=0 if DEBUG 
 # run with it on; a developer may turn it on while changing a prepared query.
 PREPARED_QUERIES_CHECK = env.bool("PREPARED_QUERIES_CHECK", default=False)
 # On PostgreSQL they are server-side prepared statements too, parsed and planned once per
-# connection. Off where a pooler hands one server session to many connections (transaction mode).
-PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
+# connection: on by default with persistent connections (CONN_MAX_AGE), which keep them; off where
+# a pooler hands one server session to many connections (transaction mode).
+PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=DATABASES["default"]["CONN_MAX_AGE"] != 0)
 
 AUTH_USER_MODEL = "community.User"
 # Django's and allauth's backends, reading the signed-in member from the cache (community/backends.py).
