@@ -276,12 +276,14 @@ class Achievement(models.Model):
     def outcomes_list(self) -> list[str]:
         return [line.strip(" -•・\t") for line in self.learning_outcomes.splitlines() if line.strip(" -•・\t")]
 
-    def progress_for(self, held: dict[int, Decimal]) -> PathwayProgress:
+    def progress_for(self, held: dict[int, Decimal], components=None) -> PathwayProgress:
         """Progress of a pathway given the learner's {achievement id: credits earned}.
-        Uses `components.all()`: prefetch it when checking many pathways."""
-        components = list(self.components.all())
-        held_components = [c for c in components if c.pk in held]
-        credits = sum((held[c.pk] for c in held_components), Decimal("0"))
+        `components`: [(id, credit value)] of its components where the caller read them;
+        by default `components.all()`: prefetch it when checking many pathways."""
+        if components is None:
+            components = [(component.pk, component.credit_value) for component in self.components.all()]
+        held_components = [pk for pk, _value in components if pk in held]
+        credits = sum((held[pk] for pk in held_components), Decimal("0"))
         total = len(components)
         if self.rule == self.Rule.ANY_N:
             required = min(self.required_count or total, total)
@@ -293,7 +295,7 @@ class Achievement(models.Model):
             complete = total > 0 and credits >= credits_required
         else:
             required = total
-            credits_required = sum((c.credit_value for c in components), Decimal("0"))
+            credits_required = sum((value for _pk, value in components), Decimal("0"))
             complete = total > 0 and len(held_components) == total
         return PathwayProgress(
             held=len(held_components),

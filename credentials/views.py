@@ -44,20 +44,42 @@ def _page(request, queryset, size=PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
-def _pathway_progress(user, pathways=None):
-    """[(pathway, progress)] for the pathways a learner has started (or all given ones)."""
-    held = dict(_credits_held(user.pk))
-    if pathways is None:
-        pathways = (
-            Achievement.objects.active()
-            .pathways()
-            .filter(Q(components__in=list(held)) | Q(pk__in=list(held)))
-            .distinct()
-            .select_related("issuer")
-            .prefetch_related("components")
-            .order_by("name")
+@prepared
+def _pathways_started_by(recipient_id: int):
+    """Active pathways with an issued award of the learner among their components, or held themselves."""
+    held = Award.objects.issued().for_recipient(recipient_id).values("achievement_id")
+    return Achievement.objects.active().pathways().filter(Q(components__in=held) | Q(pk__in=held)).distinct()
+
+
+@prepared
+def _started_pathways(recipient_id: int):
+    return _pathways_started_by.build(recipient_id).select_related("issuer").order_by("name")
+
+
+@prepared
+def _components_of_started_pathways(recipient_id: int):
+    """(pathway id, component id, its credit value) of each pathway of `_started_pathways`."""
+    return (
+        Achievement.components.through.objects.filter(
+            from_achievement__in=_pathways_started_by.build(recipient_id).values("pk")
         )
-    return [(pathway, pathway.progress_for(held), pathway.pk in held) for pathway in pathways]
+        .order_by()
+        .values_list("from_achievement_id", "to_achievement_id", "to_achievement__credit_value")
+    )
+
+
+def _pathway_progress(user, pathways=None):
+    """[(pathway, progress, held)] for the pathways a learner has started (or all given ones)."""
+    held = dict(_credits_held(user.pk))
+    if pathways is not None:
+        return [(pathway, pathway.progress_for(held), pathway.pk in held) for pathway in pathways]
+    pathways = _started_pathways(user.pk)
+    components = {pathway.pk: [] for pathway in pathways}
+    if components:
+        for pathway_id, component_id, credit_value in _components_of_started_pathways(user.pk):
+            if pathway_id in components:  # not a pathway started between the two reads
+                components[pathway_id].append((component_id, credit_value))
+    return [(pathway, pathway.progress_for(held, components[pathway.pk]), pathway.pk in held) for pathway in pathways]
 
 
 def index(request):
