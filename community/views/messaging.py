@@ -118,15 +118,27 @@ def _messages_of(conversation_id: int):
     )
 
 
-def _attach_files(messages) -> None:
+@prepared
+def _files_between(conversation_id: int, first: int, last: int):
+    """The files of the conversation's messages with ids from `first` to `last`: a page of messages
+    as a range, so that the SQL is the same whatever messages the page holds."""
+    return (
+        MessageAttachment.objects.filter(
+            message__conversation_id=conversation_id, message_id__gte=first, message_id__lte=last
+        )
+        .only("message", "original_name", "size")
+        .order_by("pk")
+    )
+
+
+def _attach_files(conversation_id: int, messages) -> None:
     """`message.files`: the files of each message, in one query (a prefetch built a related
     manager and a QuerySet per message, which cost more than the query)."""
     files = {message.pk: [] for message in messages}
     if files:
-        for file in MessageAttachment.objects.filter(message_id__in=list(files)).only(
-            "message", "original_name", "size"
-        ):
-            files[file.message_id].append(file)
+        for file in _files_between(conversation_id, min(files), max(files)):
+            if file.message_id in files:  # the range may hold messages of the conversation not on the page
+                files[file.message_id].append(file)
     for message in messages:
         message.files = files[message.pk]
 
@@ -184,7 +196,7 @@ def _messages_context(request, conversation, *, after: int | None = None):
             newest = _newest_messages(conversation.pk)
         has_older = len(newest) > MESSAGES_PER_PAGE
         items = list(reversed(newest[:MESSAGES_PER_PAGE]))
-    _attach_files(items)
+    _attach_files(conversation.pk, items)
     fragments.attach_message_fragments(request, conversation, items)
     others = [p for p in participants if p.user_id != request.user.pk]
     own_last = next((m for m in reversed(items) if m.sender_id == request.user.pk), None)
