@@ -7,6 +7,9 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
+        from jige_portal.choices import use_constant_time_choice_labels
+
         from . import caching
 
         caching.register()
+        use_constant_time_choice_labels(self)

@@ -7,6 +7,9 @@ class InternshipsConfig(AppConfig):
     verbose_name = _("Internships")
 
     def ready(self):
+        from jige_portal.choices import use_constant_time_choice_labels
+
         from . import caching
 
         caching.register()
+        use_constant_time_choice_labels(self)
