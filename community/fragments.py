@@ -212,6 +212,27 @@ def attach_message_fragments(request, conversation, messages) -> None:
     attach_fragments(request, messages, name="message", inputs=inputs, render=render)
 
 
+def attach_post_lines(posts) -> None:
+    """The home page's lines about new posts (`post.fragment_html`: link, excerpt, author, group,
+    time), alike for every member who sees them; the posts are loaded with author and group."""
+
+    def inputs(post):
+        return (
+            post.pk,
+            _digest(post.body_html),
+            post.created_at.isoformat(),
+            post.author.display_name,
+            post.group.slug,
+            post.group.name,
+        )
+
+    def render(post):
+        return render_to_string("community/home/_post_line.html", {"post": post})
+
+    # No form in a line: no CSRF token to put in, and no request needed.
+    attach_fragments(None, posts, name="post-line", inputs=inputs, render=render, keep_placeholder=True)
+
+
 def attach_group_cards(request, groups) -> None:
     """Group cards (`group.fragment_html`) for groups loaded with their card data (for_cards),
     alike for every viewer: where the viewer's part goes (member, request pending), a slot that

@@ -20,7 +20,7 @@ from django.db.models import Prefetch
 
 from jige_portal.prepared import prepared
 
-from . import caching
+from . import caching, fragments
 from .models import Membership, Participant, Post, Role, User
 from .translation import translated
 
@@ -97,6 +97,7 @@ def _unread_seats(user_id: int):
 def groups_panel(user: User) -> Panel:
     group_ids = _group_ids(user.pk)
     posts = _latest_posts(user.pk) if group_ids else []
+    fragments.attach_post_lines(posts)
     return Panel(
         10,
         "community/home/_groups.html",

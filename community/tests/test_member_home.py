@@ -172,3 +172,32 @@ def test_the_next_session_is_the_first_that_has_not_ended_within_the_module():
     )
     assert next_start(datetime(2026, 4, 8, 19, 31, tzinfo=TOKYO)) == datetime(2026, 4, 10, 9, 0, tzinfo=TOKYO)
     assert next_start(datetime(2026, 7, 31, 12, 0, tzinfo=TOKYO)) is None
+
+
+def test_a_post_line_is_shared_but_follows_an_edit_a_renamed_author_and_group_and_the_language(
+    client, student, other_student
+):
+    club = CommunityGroupFactory(name_en="Kansai Hiking Club", name_ja="関西ハイキング部")
+    for member in (student, other_student):
+        services.add_member(group=club, user=member)
+    author = UserFactory(display_name="Mei Tanaka")
+    post = PostFactory(group=club, author=author, body="Hike to Mount Rokko on Saturday")
+    client.force_login(other_student)
+    assert "Mei Tanaka in Kansai Hiking Club" in page(visit(client, reverse("home")))  # the line is stored
+
+    client.force_login(student)
+    html = page(visit(client, reverse("home")))
+    assert "Hike to Mount Rokko on Saturday" in html and "Mei Tanaka in Kansai Hiking Club" in html
+
+    services.edit_post(post=post, by=author, body="Hike moved to Sunday")
+    author.display_name = "Mei Sato"
+    author.save()
+    club.name_en = "Kansai Hikers"
+    club.save()
+    html = page(visit(client, reverse("home")))
+    assert "Hike moved to Sunday" in html and "Mei Sato in Kansai Hikers" in html
+    assert "Mount Rokko" not in html
+    student.language = "ja"
+    student.save()
+    html = page(visit(client, reverse("home")))
+    assert "関西ハイキング部 の Mei Sato さん" in html  # the group's Japanese name, the Japanese sentence
