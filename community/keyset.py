@@ -50,11 +50,16 @@ def keyset_page(request, queryset, *, per_page=20, field="created_at") -> Keyset
     if position is not None:
         moment, pk = position
         queryset = queryset.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "pk__lt": pk}))
-    rows = list(queryset[: per_page + 1])
+    return page_of(list(queryset[: per_page + 1]), per_page=per_page, is_first=position is None, field=field)
+
+
+def page_of(rows: list, *, per_page: int, is_first: bool, field="created_at") -> KeysetPage:
+    """The page made of the rows a query read for it: up to `per_page + 1`, newest first, from
+    the cursor's position on (one more than the page tells whether an older page follows)."""
     more = len(rows) > per_page
     rows = rows[:per_page]
     return KeysetPage(
         object_list=rows,
         next_cursor=cursor_of(rows[-1], field) if more and rows else "",
-        is_first=position is None,
+        is_first=is_first,
     )

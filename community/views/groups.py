@@ -30,7 +30,7 @@ from ..forms import (
     ReportForm,
 )
 from ..keyset import PARAM as KEYSET_PARAM
-from ..keyset import KeysetPage, keyset_page, parse_cursor
+from ..keyset import KeysetPage, keyset_page, page_of, parse_cursor
 from ..mentions import decode_mentions, mention_candidates
 from ..models import (
     Comment,
@@ -734,12 +734,25 @@ def content_report(request, slug, pk):
     return redirect(post)
 
 
+@prepared
+def _feed_first_page(user_id: int):
+    # Only the next page's worth of each group's posts is a candidate (see newest_in_groups_of).
+    newest = Post.objects.newest_in_groups_of(user_id, FEED_PAGE_SIZE + 1)
+    return _post_cards(Q(pk__in=newest), user_id).order_by("-created_at", "-pk")[: FEED_PAGE_SIZE + 1]
+
+
+@prepared
+def _feed_page_after(user_id: int, moment, pk: int):
+    newest = Post.objects.newest_in_groups_of(user_id, FEED_PAGE_SIZE + 1, before=(moment, pk))
+    older = Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk)
+    return _post_cards(Q(pk__in=newest), user_id).filter(older).order_by("-created_at", "-pk")[: FEED_PAGE_SIZE + 1]
+
+
 @login_required
 def feed(request):
-    """Posts of every group the member belongs to."""
-    # Only the next page's worth of each group's posts is a candidate (see newest_in_groups_of).
+    """Posts of every group the member belongs to, a keyset page at a time."""
     before = parse_cursor(request.GET.get(KEYSET_PARAM, ""))
-    newest = Post.objects.newest_in_groups_of(request.user.pk, FEED_PAGE_SIZE + 1, before=before)
-    page = keyset_page(request, _post_cards(Q(pk__in=newest), request.user), per_page=FEED_PAGE_SIZE)
+    rows = _feed_first_page(request.user.pk) if before is None else _feed_page_after(request.user.pk, *before)
+    page = page_of(rows, per_page=FEED_PAGE_SIZE, is_first=before is None)
     fragments.attach_post_cards(request, page.object_list, show_group=True)
     return render(request, "community/feed.html", {"page": page})
