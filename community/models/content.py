@@ -207,12 +207,14 @@ class Comment(models.Model):
 
 
 class ReactionQuerySet(models.QuerySet):
-    def kinds_by_post(self, user, post_ids) -> dict[int, set[str]]:
-        """The kinds `user` gave each of these posts (post pk: kinds; none, no entry), in one query."""
-        kinds = {}
-        for post_id, kind in self.filter(user=user, post_id__in=post_ids).values_list("post_id", "kind"):
-            kinds.setdefault(post_id, set()).add(kind)
-        return kinds
+    def of_user_between(self, user_id: int, first: int, last: int):
+        """(post id, kind) of the member's reactions to the posts with ids from `first` to `last`
+        (a page of posts as a range: the same SQL whatever posts the page holds)."""
+        return (
+            self.filter(user_id=user_id, post_id__gte=first, post_id__lte=last)
+            .order_by()
+            .values_list("post_id", "kind")
+        )
 
 
 class Reaction(models.Model):

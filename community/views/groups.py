@@ -30,7 +30,7 @@ from ..forms import (
     ReportForm,
 )
 from ..keyset import PARAM as KEYSET_PARAM
-from ..keyset import KeysetPage, keyset_page, page_of, parse_cursor
+from ..keyset import KeysetPage, page_of, parse_cursor
 from ..mentions import decode_mentions, mention_candidates
 from ..models import (
     Comment,
@@ -51,7 +51,7 @@ from ..search import apply_search
 from ..translation import translated
 
 PAGE_SIZE = 20
-FEED_PAGE_SIZE = 20  # keyset_page's default
+FEED_PAGE_SIZE = 20  # keyset_page's default, and the prepared pages'
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
@@ -166,6 +166,27 @@ def _post_cards(group_filter, user):
     return _posts_for(group_filter, user).only(*POST_CARD_FIELDS)
 
 
+def _group_posts_query(group_id: int):
+    return Post.objects.for_feed().filter(group_id=group_id).with_reaction_counts().only(*POST_CARD_FIELDS)
+
+
+@prepared
+def _group_posts(group_id: int):
+    """The first page of a group's posts (and one more), newest first, with their reaction tallies."""
+    return _group_posts_query(group_id).order_by("-created_at", "-pk")[: FEED_PAGE_SIZE + 1]
+
+
+@prepared
+def _group_posts_after(group_id: int, moment, pk: int):
+    older = Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk)
+    return _group_posts_query(group_id).filter(older).order_by("-created_at", "-pk")[: FEED_PAGE_SIZE + 1]
+
+
+@prepared
+def _own_reactions_between(user_id: int, first: int, last: int):
+    return Reaction.objects.of_user_between(user_id, first, last)
+
+
 def _group_feed(request, access) -> KeysetPage:
     """A page of the group's posts. It looks the same to every viewer who may read it (but for
     whether they may react), so it is rendered once and shared between them (pagecache.shared)
@@ -174,8 +195,9 @@ def _group_feed(request, access) -> KeysetPage:
     group, can_react = access.group, access.is_member
 
     def render():
-        posts = Post.objects.for_feed().filter(group=group).with_reaction_counts().only(*POST_CARD_FIELDS)
-        page = keyset_page(request, posts)
+        position = parse_cursor(request.GET.get(KEYSET_PARAM, ""))
+        rows = _group_posts(group.pk) if position is None else _group_posts_after(group.pk, *position)
+        page = page_of(rows, per_page=FEED_PAGE_SIZE, is_first=position is None)
         fragments.attach_post_cards(request, page.object_list, can_react=can_react, shared=True)
         cards = [(post.pk, str(post.fragment_html)) for post in page.object_list]
         return "", {"cards": cards, "next_cursor": page.next_cursor, "is_first": page.is_first}
@@ -189,7 +211,10 @@ def _group_feed(request, access) -> KeysetPage:
     ).data
     own = {}
     if can_react and feed["cards"]:
-        own = Reaction.objects.kinds_by_post(request.user, [pk for pk, _html in feed["cards"]])
+        shown = {pk for pk, _html in feed["cards"]}
+        for post_id, kind in _own_reactions_between(request.user.pk, min(shown), max(shown)):
+            if post_id in shown:  # the range may hold posts of other groups, or not on this page
+                own.setdefault(post_id, set()).add(kind)
     cards = fragments.personal_post_cards(request, feed["cards"], own)
     return KeysetPage(object_list=cards, next_cursor=feed["next_cursor"], is_first=feed["is_first"])
 
