@@ -354,7 +354,11 @@ class Module(models.Model):
     @property
     def universities(self):
         """The lead university first, then the partners (uses the prefetch when there is one)."""
-        return [self.lead_university, *[u for u in self.partner_universities.all() if u.pk != self.lead_university_id]]
+        return self.universities_among(self.partner_universities.all())
+
+    def universities_among(self, partners):
+        """The lead university first, then the given partner universities but the lead."""
+        return [self.lead_university, *[u for u in partners if u.pk != self.lead_university_id]]
 
 
 @prepared

@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 
 from community import pagecache
 from community.caching import PORTAL
+from community.models import Organization
 from community.search import apply_search
 from credentials.caching import ACHIEVEMENTS
+from credentials.models import Achievement
 from jige_portal.prepared import prepared
 
 from . import caching, services
@@ -26,9 +28,11 @@ from .forms import CatalogueFilterForm, ProgrammeApplicationForm, ResultFormSet,
 from .models import (
     Enrolment,
     EnrolmentRefused,
+    LearningOutcome,
     Module,
     Programme,
     ProgrammeApplication,
+    Session,
     weekly_schedule,
 )
 
@@ -121,14 +125,36 @@ def module_detail(request, slug):
     return pagecache.serve(request, resolve, parts=[tz_name])
 
 
+# What the module page's shared body shows of the module's relations, in their default order.
+@prepared
+def _partners_of(module_id: int):
+    return Organization.objects.filter(partner_modules=module_id)
+
+
+@prepared
+def _outcomes_of(module_id: int):
+    return LearningOutcome.objects.filter(module_id=module_id)
+
+
+@prepared
+def _sessions_of(module_id: int):
+    return Session.objects.filter(module_id=module_id)
+
+
+@prepared
+def _pathways_with(achievement_id: int):
+    return Achievement.objects.filter(components=achievement_id).active()
+
+
 def _module_page(request, module, tz_name):
     def render_body():
-        prefetch_related_objects([module], *MODULE_PAGE_PREFETCH)
         context = {
             "module": module,
-            "schedule": weekly_schedule(module.sessions.all(), tz_name),
+            "universities": module.universities_among(_partners_of(module.pk)),
+            "outcomes": _outcomes_of(module.pk),
+            "schedule": weekly_schedule(_sessions_of(module.pk), tz_name),
             "viewer_time_zone": tz_name,
-            "pathways": list(module.achievement.pathways.active()) if module.achievement_id else [],
+            "pathways": _pathways_with(module.achievement_id) if module.achievement_id else [],
         }
         facts = render_to_string("courses/_module_facts.html", context, request)
         return render_to_string("courses/_module_body.html", context, request), {"facts": facts}
