@@ -328,9 +328,20 @@ class PostingQuerySet(models.QuerySet):
         """Students and visitors see published postings of approved companies; contacts also their own."""
         if user.is_authenticated and user.is_portal_staff:
             return self.all()
+        if self.sees_only_published(user):
+            return self.published()
         return self.filter(
             Q(pk__in=self.published().values("pk")) | Q(pk__in=self.of_company_contact(user).values("pk"))
         )
+
+    @staticmethod
+    def sees_only_published(user) -> bool:
+        """Whether `user` sees the published postings and no others: neither portal staff nor
+        the contact of a company (who also sees their company's drafts)."""
+        if not user.is_authenticated:
+            return True
+        contact = bool(user.organization_id) and user.has_role(Role.COMPANY_CONTACT)
+        return not (user.is_portal_staff or contact)
 
     def search(self, query: str):
         """Japanese (character bigrams) and English search over both languages of the posting."""

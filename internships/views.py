@@ -137,11 +137,32 @@ def _index(request):
     return render(request, "internships/index.html", {"results": results, "query": query.urlencode()})
 
 
+@prepared
+def _published_posting(pk: int):
+    return Posting.objects.published().select_related("company__organization", "achievement").filter(pk=pk)[:1]
+
+
+@prepared
+def _application_for(posting_id: int, student_id: int):
+    return Application.objects.filter(posting_id=posting_id, student_id=student_id).order_by("pk")[:1]
+
+
+def _visible_posting(user, pk: int) -> Posting:
+    """The posting if `user` may see it, else 404; for the many who see only published postings,
+    a prepared query."""
+    if Posting.objects.sees_only_published(user):
+        posting = _published_posting.first(pk)
+    else:
+        postings = Posting.objects.visible_to(user).select_related("company__organization", "achievement")
+        posting = postings.filter(pk=pk).first()
+    if posting is None:
+        raise Http404
+    return posting
+
+
 def posting_detail(request, pk):
     def resolve():
-        posting = get_object_or_404(
-            Posting.objects.visible_to(request.user).select_related("company__organization", "achievement"), pk=pk
-        )
+        posting = _visible_posting(request.user, pk)
         # The member's own application follows their version (internships.caching).
         return [PORTAL, caching.POSTINGS, ACHIEVEMENTS], lambda: _posting_page(request, posting)
 
@@ -159,7 +180,7 @@ def _posting_page(request, posting):
     )
     application = None
     if request.user.is_authenticated:
-        application = Application.objects.filter(posting=posting, student=request.user).first()
+        application = _application_for.first(posting.pk, request.user.pk)
     return render(
         request,
         "internships/posting_detail.html",
