@@ -220,18 +220,26 @@ def module_withdraw(request, slug):
 
 @login_required
 def my_learning(request):
-    enrolments = (
-        Enrolment.objects.for_learner(request.user)
+    page = _page(request, _enrolments_of.rows(request.user.pk))
+    applications = _applications_of(request.user.pk)
+    return render(request, "courses/my_learning.html", {"page": page, "applications": applications})
+
+
+@prepared
+def _enrolments_of(learner_id: int):
+    return (
+        Enrolment.objects.for_learner(learner_id)
         .select_related("module__lead_university", "module__group", "module__alumni_group")
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
-    applications = (
-        ProgrammeApplication.objects.filter(applicant=request.user).select_related("programme").order_by("-created_at")
-    )
-    return render(
-        request,
-        "courses/my_learning.html",
-        {"page": _page(request, enrolments), "applications": applications[:50]},
+
+
+@prepared
+def _applications_of(applicant_id: int):
+    return (
+        ProgrammeApplication.objects.filter(applicant_id=applicant_id)
+        .select_related("programme")
+        .order_by("-created_at", "-pk")[:50]
     )
 
 
