@@ -175,3 +175,20 @@ def test_member_starts_a_small_group_conversation_from_a_member_list(client, stu
     assert set(conversation.participants.values_list("user_id", flat=True)) == {student.pk, other_student.pk, third.pk}
     client.force_login(third)
     assert "Shall we meet?" in client.get(conversation.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_messages_of_a_member_who_left_still_show_who_wrote_them(client, student, other_student):
+    mei = UserFactory(display_name="Mei Tanaka")
+    chat = services.start_conversation(sender=student, recipients=[other_student, mei], body="Picnic on Sunday?")
+    services.send_message(conversation=chat, sender=mei, body="I will bring onigiri")
+    services.leave_conversation(conversation=chat, user=mei)
+    services.send_message(conversation=chat, sender=other_student, body="Count me in")
+
+    client.force_login(other_student)
+    html = client.get(chat.get_absolute_url()).content.decode()
+    mine = html.index("Count me in")
+    theirs = html.index("I will bring onigiri")
+    assert '<span class="chat__sender">Mei Tanaka</span>' in html[:theirs]  # the sender who left, by name
+    assert f'<span class="chat__sender">{student.display_name}</span>' in html[:theirs]
+    assert f'<span class="chat__sender">{other_student.display_name}</span>' in html[theirs:mine]

@@ -110,12 +110,33 @@ def _participants_of(conversation_id: int):
 
 
 def _messages_of(conversation_id: int):
-    # Only what a message shows: a sender's row is wide.
+    # Only what a message shows. The sender's name and picture come as values (_attach_senders):
+    # the senders are nearly always participants whose rows are read already.
     return (
         Message.objects.filter(conversation_id=conversation_id)
-        .select_related("sender")
-        .only("conversation", "sender", "body", "body_html", "is_hidden", "created_at", *User.byline_fields("sender"))
+        .only("conversation", "sender", "body", "body_html", "is_hidden", "created_at")
+        .annotate(
+            sender_display_name=F("sender__display_name"),
+            sender_avatar=F("sender__avatar"),
+            sender_erased_at=F("sender__erased_at"),
+        )
     )
+
+
+def _attach_senders(messages, participants) -> None:
+    """`message.sender`: the participant's row, or for a sender who has left, a row made of the
+    name and picture read with the message (what the message shows of them)."""
+    users = {participant.user_id: participant.user for participant in participants}
+    for message in messages:
+        sender = users.get(message.sender_id)
+        if sender is None:
+            sender = users[message.sender_id] = User(
+                pk=message.sender_id,
+                display_name=message.sender_display_name,
+                avatar=message.sender_avatar,
+                erased_at=message.sender_erased_at,
+            )
+        message.sender = sender
 
 
 @prepared
@@ -196,6 +217,7 @@ def _messages_context(request, conversation, *, after: int | None = None):
             newest = _newest_messages(conversation.pk)
         has_older = len(newest) > MESSAGES_PER_PAGE
         items = list(reversed(newest[:MESSAGES_PER_PAGE]))
+    _attach_senders(items, participants)
     _attach_files(conversation.pk, items)
     fragments.attach_message_fragments(request, conversation, items)
     others = [p for p in participants if p.user_id != request.user.pk]
