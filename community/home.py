@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Prefetch
 
 from jige_portal.prepared import prepared
 
@@ -82,15 +81,24 @@ def _latest_posts(user_id: int):
     )
 
 
+def _unread_seats_query(user_id: int):
+    return Participant.objects.filter(user_id=user_id).unread().order_by("-conversation__last_message_at", "-pk")
+
+
 @prepared
 def _unread_seats(user_id: int):
-    participants = Participant.objects.active().with_names().order_by("user__display_name")
+    return _unread_seats_query(user_id).select_related("conversation")[:UNREAD_CONVERSATIONS]
+
+
+@prepared
+def _participants_beside_unread_seats(user_id: int):
+    """Everyone in the conversations of `_unread_seats`, with their names, by name."""
+    conversations = _unread_seats_query(user_id).values("conversation_id")[:UNREAD_CONVERSATIONS]
     return (
-        Participant.objects.filter(user_id=user_id)
-        .unread()
-        .select_related("conversation")
-        .prefetch_related(Prefetch("conversation__participants", queryset=participants))
-        .order_by("-conversation__last_message_at", "-pk")[:UNREAD_CONVERSATIONS]
+        Participant.objects.active()
+        .with_names()
+        .filter(conversation_id__in=conversations)
+        .order_by("user__display_name", "pk")
     )
 
 
@@ -109,8 +117,13 @@ def groups_panel(user: User) -> Panel:
 
 def conversations_panel(user: User) -> Panel:
     seats = _unread_seats(user.pk)
+    others = {seat.conversation_id: [] for seat in seats}
+    if seats:
+        for participant in _participants_beside_unread_seats(user.pk):
+            if participant.user_id != user.pk and participant.conversation_id in others:
+                others[participant.conversation_id].append(participant.user)
     for seat in seats:
-        seat.others = [p.user for p in seat.conversation.participants.all() if p.user_id != user.pk]
+        seat.others = others[seat.conversation_id]
     return Panel(20, "community/home/_conversations.html", {"unread": seats}, (caching.inbox(user.pk),))
 
 

@@ -3,7 +3,6 @@
 import zoneinfo
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from community.home import Panel
@@ -37,12 +36,14 @@ def next_session(module: Module, sessions, now: datetime) -> tuple[Session, date
     return best
 
 
+def _active_enrolments_query(user_id: int, today):
+    return Enrolment.objects.for_learner(user_id).active().filter(module__ends_on__gte=today)
+
+
 @prepared
 def _active_enrolments(user_id: int, today):
     return (
-        Enrolment.objects.for_learner(user_id)
-        .active()
-        .filter(module__ends_on__gte=today)
+        _active_enrolments_query(user_id, today)
         .select_related("module")
         .only(
             "status",
@@ -52,16 +53,29 @@ def _active_enrolments(user_id: int, today):
             "module__ends_on",
             *translated("module__title"),
         )
-        .prefetch_related(Prefetch("module__sessions", queryset=Session.objects.order_by("weekday", "starts_at")))
         .order_by("module__starts_on", "module__pk")[:MODULES]
     )
 
 
+@prepared
+def _sessions_of_active_modules(user_id: int, today):
+    """The weekly sessions of every module of `_active_enrolments` (and of any more the member
+    has beyond the panel's first five), in each module's weekly order."""
+    modules = _active_enrolments_query(user_id, today).values("module_id")
+    return Session.objects.filter(module_id__in=modules).order_by("module_id", "weekday", "starts_at", "pk")
+
+
 def modules_panel(user) -> Panel:
-    enrolments = _active_enrolments(user.pk, timezone.localdate())
+    today = timezone.localdate()
+    enrolments = _active_enrolments(user.pk, today)
+    sessions = {enrolment.module_id: [] for enrolment in enrolments}
+    if sessions:
+        for session in _sessions_of_active_modules(user.pk, today):
+            if session.module_id in sessions:
+                sessions[session.module_id].append(session)
     now = timezone.now()
     for enrolment in enrolments:
-        enrolment.next = next_session(enrolment.module, enrolment.module.sessions.all(), now)
+        enrolment.next = next_session(enrolment.module, sessions[enrolment.module_id], now)
     return Panel(
         30,
         "courses/_home_panel.html",
