@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jige_portal.prepared import prepared
+
 from ..search import search_text
 from .people import Campus, Interest, Organization, Phase
 
@@ -288,24 +290,33 @@ class JoinRequest(models.Model):
         return f"{self.get_kind_display()}: {self.user} → {self.group}"
 
 
+def _tagged(queryset, tag):
+    return queryset.order_by().values_list("group_id", Value(tag, output_field=models.CharField()))
+
+
+@prepared
+def _group_states_of(user_id: int):
+    """(group id, "member" | "pending" | "secret") of each of the member's groups, requests
+    waiting and secret groups: all of them, so that the SQL does not depend on a page's groups."""
+    member = _tagged(Membership.objects.filter(user_id=user_id), "member")
+    pending = _tagged(JoinRequest.objects.filter(user_id=user_id, status=JoinRequest.Status.PENDING), "pending")
+    secret = _tagged(
+        Membership.objects.filter(user_id=user_id, group__visibility=CommunityGroup.Visibility.SECRET), "secret"
+    )
+    return member.union(pending, secret, all=True).order_by()
+
+
 def card_states(user, group_ids) -> tuple[dict[int, str], bool]:
     """The viewer's part of the cards of these groups — "member", or "pending" for a request or
     an invitation waiting — and whether they belong to any secret group (which lists they may
     see beyond the public ones), in one query."""
-    ids = list(group_ids)
-
-    def tagged(queryset, tag):
-        return queryset.order_by().values_list("group_id", Value(tag, output_field=models.CharField()))
-
-    member = tagged(Membership.objects.filter(user=user, group_id__in=ids), "member")
-    pending = tagged(
-        JoinRequest.objects.filter(user=user, group_id__in=ids, status=JoinRequest.Status.PENDING), "pending"
-    )
-    secret = tagged(Membership.objects.filter(user=user, group__visibility=CommunityGroup.Visibility.SECRET), "secret")
+    ids = set(group_ids)
     states, in_secret_group = {}, False
-    for group_id, state in member.union(pending, secret, all=True).order_by():
+    for group_id, state in _group_states_of(user.pk):
         if state == "secret":
             in_secret_group = True
+        elif group_id not in ids:
+            continue
         elif state == "member" or group_id not in states:
             states[group_id] = state
     return states, in_secret_group
