@@ -4,8 +4,9 @@ Rendering a widget through Django's templates costs an include per attribute lis
 option: a group page's post form and notification choices, or the catalogue's six filters, took
 several milliseconds of every rendered page. This renderer produces the same HTML as Django's
 templates (tests/test_form_renderer.py compares the two for every widget it knows) for text-like
-inputs, check boxes, text areas, selects and radio or check-box lists; any other template (the
-admin's widgets, a clearable file input, form and field layouts) goes to Django's templates.
+inputs, check boxes, text areas, selects and radio or check-box lists, and a clearable file input
+that holds no file yet; any other template (the admin's widgets, a clearable file input showing
+its file, form and field layouts) goes to Django's templates.
 """
 
 from django.forms.renderers import DjangoTemplates
@@ -36,6 +37,7 @@ _INPUTS = frozenset(
 _LISTS = frozenset({_WIDGETS + "radio.html", _WIDGETS + "checkbox_select.html"})
 _LIST_OPTIONS = frozenset({_WIDGETS + "radio_option.html", _WIDGETS + "checkbox_option.html"})
 _SELECT_OPTION = _WIDGETS + "select_option.html"
+_CLEARABLE_FILE = _WIDGETS + "clearable_file_input.html"
 
 
 def _text(value) -> str:
@@ -82,6 +84,8 @@ class FormRenderer(DjangoTemplates):
     def _render_widget(self, template_name: str, widget: dict) -> str | None:
         if template_name in _INPUTS:
             return _input(widget)
+        if template_name == _CLEARABLE_FILE and not widget.get("is_initial"):
+            return _input(widget)  # no file yet: Django's template shows only the input
         if template_name == _WIDGETS + "textarea.html":
             value = _text(widget["value"]) if widget["value"] else ""
             return f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'

@@ -45,7 +45,7 @@ class EveryWidget(forms.Form):
     level = forms.ChoiceField(choices=CHOICES[1:], required=False, widget=forms.RadioSelect)
     where = forms.ChoiceField(choices=GROUPED, required=False, widget=forms.RadioSelect(attrs={"class": "choices"}))
     topics = forms.MultipleChoiceField(choices=CHOICES[1:], required=False, widget=forms.CheckboxSelectMultiple)
-    photo = forms.ImageField(required=False, widget=forms.ClearableFileInput)  # not written out: templates
+    photo = forms.ImageField(required=False, widget=forms.ClearableFileInput)  # no file yet: written out
 
 
 BOUND = {
@@ -115,7 +115,12 @@ def test_the_portal_uses_it_and_other_templates_still_render(settings):
     form = EveryWidget(data={"name": ""})
     assert form.errors
     assert 'class="errorlist' in str(form["name"].errors)  # an error list: Django's template
-    assert 'type="file" name="photo"' in str(form["photo"])  # a clearable file input: the template
+    # A clearable file input that shows its file: the template.
+    from community.models import User
+
+    picture = User(avatar="avatars/mei.png").avatar  # a stored file, as a model form's initial holds it
+    with_file = str(EveryWidget(initial={"photo": picture})["photo"])
+    assert f'href="{picture.url}"' in with_file and 'type="file" name="photo"' in with_file
 
 
 @pytest.mark.django_db
