@@ -246,9 +246,10 @@ WHITENOISE_USE_FINDERS = not env.bool("STATIC_MANIFEST", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # Whitenoise's compressed manifest storage and Django's own, remembering each file's URL.
+        "BACKEND": "jige_portal.storage.ManifestStaticFilesStorage"
         if env.bool("STATIC_MANIFEST", default=False)
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "jige_portal.storage.StaticFilesStorage"
     },
 }
 # Uploads (avatars, logos, covers, badge images) go to MEDIA_ROOT, which must then be a disk
