@@ -137,6 +137,9 @@ class _Statement:
                 if saved:
                     cursor.execute("ROLLBACK TO SAVEPOINT jige_prepare")
                     cursor.execute("RELEASE SAVEPOINT jige_prepare")
+                if isinstance(error, pg_errors.DuplicatePreparedStatement):  # prepared before, forgotten here
+                    state[1].add(self.name)
+                    return True
                 if getattr(settings, "PREPARED_QUERIES_CHECK", False):
                     raise
                 logger.warning("PostgreSQL refused to prepare %s: %s", self.name, error)

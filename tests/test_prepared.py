@@ -180,6 +180,10 @@ def test_a_statement_outlives_a_rolled_back_transaction_and_a_new_connection_pre
     assert name in _statements_on(connection)  # PREPARE is not transactional
     assert members_of.count(chess.pk) == 1
 
+    connection._jige_prepared_statements = None  # the bookkeeping lost, the statement still there
+    assert members_of.count(chess.pk) == 1
+    assert not members_of._compiled["en"].statement.refused
+
     connection._jige_prepared_statements = (object(), set())  # as if Django had connected anew
     with connection.connection.cursor() as cursor:
         cursor.execute(f"DEALLOCATE {name}")
