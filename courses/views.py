@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from community import pagecache
+from community import fragments, pagecache
 from community.caching import PORTAL
 from community.models import Organization
 from community.search import apply_search
@@ -68,10 +68,41 @@ def module_list(request):
     return pagecache.serve_page(request, lambda: _module_list(request), depends_on=depends_on)
 
 
+def attach_module_cards(request, modules) -> None:
+    """Catalogue cards (`module.fragment_html`), rendered once for every search and viewer that
+    shows the module as it is now (its seats left included)."""
+
+    def inputs(module):
+        return (
+            module.pk,
+            module.slug,
+            str(module.cover),
+            module.title,
+            module.summary,
+            module.level,
+            module.modality,
+            module.language,
+            str(module.credit_value),
+            tuple(university.short_name or university.name for university in module.universities),
+            module.term,
+            module.starts_on.isoformat() if module.starts_on else "",
+            module.seats_left,
+        )
+
+    def render_card(module):
+        return render_to_string("courses/_module_card.html", {"module": module})
+
+    # No form in a card: no CSRF token to put in.
+    fragments.attach_fragments(
+        request, modules, name="module-card", inputs=inputs, render=render_card, keep_placeholder=True
+    )
+
+
 def _module_list(request):
     def render_results():
         form = CatalogueFilterForm(request.GET or None)
         page = _page(request, form.filter(Module.objects.for_catalogue()))
+        attach_module_cards(request, page.object_list)
         context = {"page": page, "query": _query_without_page(request)}
         empty = not page.object_list
         filters = render_to_string("courses/_catalogue_filters.html", {"form": form, "empty": empty}, request)

@@ -172,3 +172,20 @@ def test_japanese_catalogue_shows_japanese_titles(client):
     html = client.get(reverse("courses:index"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "都市の未来" in html
     assert '<html lang="ja">' in html
+
+
+def test_a_module_card_is_shared_by_searches_and_follows_the_module(client, page_cache_off, shared_fragments_on):
+    module = published_module(title_en="Urban Futures", summary_en="Cities after 2050", seats=3)
+    url = reverse("courses:index")
+    assert "Urban Futures" in client.get(url, {"q": "urban"}).content.decode()  # the card is stored
+
+    html = client.get(url, {"q": "cities"}).content.decode()  # another search, the same card
+    assert "Urban Futures" in html and "Seats left: 3" in html
+
+    Module.objects.filter(pk=module.pk).update(title_en="Urban Futures Lab")
+    EnrolmentFactory(module=module)
+    module.refresh_from_db()
+    module.save()  # as the admin saves it: the catalogue's version changes
+    for query in ("urban", "cities"):
+        html = client.get(url, {"q": query}).content.decode()
+        assert "Urban Futures Lab" in html and "Seats left: 2" in html, query
