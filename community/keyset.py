@@ -43,13 +43,17 @@ class KeysetPage:
         return bool(self.next_cursor) or not self.is_first
 
 
+def older_than(moment, pk, *, field="created_at") -> Q:
+    """The rows after the position (moment, pk) in the order `-field, -pk`."""
+    return Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "pk__lt": pk})
+
+
 def keyset_page(request, queryset, *, per_page=20, field="created_at") -> KeysetPage:
     """The page of `queryset` (newest first) that follows the request's cursor."""
     position = parse_cursor(request.GET.get(PARAM, ""))
     queryset = queryset.order_by(f"-{field}", "-pk")
     if position is not None:
-        moment, pk = position
-        queryset = queryset.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "pk__lt": pk}))
+        queryset = queryset.filter(older_than(*position, field=field))
     return page_of(list(queryset[: per_page + 1]), per_page=per_page, is_first=position is None, field=field)
 
 

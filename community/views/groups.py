@@ -30,7 +30,7 @@ from ..forms import (
     ReportForm,
 )
 from ..keyset import PARAM as KEYSET_PARAM
-from ..keyset import KeysetPage, page_of, parse_cursor
+from ..keyset import KeysetPage, older_than, page_of, parse_cursor
 from ..mentions import decode_mentions, mention_candidates
 from ..models import (
     Comment,
@@ -178,8 +178,8 @@ def _group_posts(group_id: int):
 
 @prepared
 def _group_posts_after(group_id: int, moment, pk: int):
-    older = Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk)
-    return _group_posts_query(group_id).filter(older).order_by("-created_at", "-pk")[: FEED_PAGE_SIZE + 1]
+    older = _group_posts_query(group_id).filter(older_than(moment, pk))
+    return older.order_by("-created_at", "-pk")[: FEED_PAGE_SIZE + 1]
 
 
 @prepared
@@ -769,8 +769,8 @@ def _feed_first_page(user_id: int):
 @prepared
 def _feed_page_after(user_id: int, moment, pk: int):
     newest = Post.objects.newest_in_groups_of(user_id, FEED_PAGE_SIZE + 1, before=(moment, pk))
-    older = Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk)
-    return _post_cards(Q(pk__in=newest), user_id).filter(older).order_by("-created_at", "-pk")[: FEED_PAGE_SIZE + 1]
+    older = _post_cards(Q(pk__in=newest), user_id).filter(older_than(moment, pk))
+    return older.order_by("-created_at", "-pk")[: FEED_PAGE_SIZE + 1]
 
 
 @login_required
