@@ -138,3 +138,40 @@ def site_header(context):
     if request is not None and not getattr(request, "pagecache_rendering", False):
         html = html.replace(pagecache.CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(html)  # noqa: S308 - our template, autoescaped; the slots are escaped above
+
+
+# -- a section's navigation --------------------------------------------------------------------
+# The internships' and credentials' navigations (on some thirty pages) depend only on the language,
+# the section and the kind of member; each combination is rendered once per process and loaded
+# template, as the site header is. Their templates read the member through `_NavMember`, which
+# has only what a navigation may ask: whether they are signed in, their roles, portal staff, and
+# whether they belong to an organization.
+_navs: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+class _NavMember:
+    __slots__ = ("is_authenticated", "is_portal_staff", "organization_id", "role_names")
+
+    def __init__(self, user):
+        signed_in = bool(user is not None and user.is_authenticated)
+        self.is_authenticated = signed_in
+        self.is_portal_staff = signed_in and user.is_portal_staff
+        self.role_names = frozenset(user.role_names) if signed_in else frozenset()
+        self.organization_id = bool(signed_in and user.organization_id)  # only ever tested, never shown
+
+    def key(self) -> tuple:
+        return (self.is_authenticated, self.is_portal_staff, tuple(sorted(self.role_names)), self.organization_id)
+
+
+@register.simple_tag(takes_context=True)
+def section_nav(context, template_name, section=""):
+    """`{% section_nav "internships/_nav.html" section="wallet" %}`: the navigation as the
+    template renders it for this kind of member, in this language, with `section` current."""
+    member = _NavMember(context.get("user"))
+    template = get_template(template_name)
+    kept = _navs.setdefault(template.template, {})
+    key = (get_language(), get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), section, member.key())
+    html = kept.get(key)
+    if html is None:
+        html = kept[key] = template.render({"user": member, "section": section})
+    return mark_safe(html)  # noqa: S308 - our template, autoescaped
