@@ -176,6 +176,8 @@ class _Compiled:
     def paged(self) -> "_Compiled":
         """The same SQL with LIMIT and OFFSET as two more arguments (Django writes a slice in as literals)."""
         if self._paged is None:
+            if self.template.query.is_sliced:
+                raise UnpreparableQuery(f"{self.label}: rows() pages a whole QuerySet; this one is sliced already")
             count, arity = len(self.params), self.arity
             self._paged = _Compiled(
                 self.template,

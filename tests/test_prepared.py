@@ -240,3 +240,6 @@ def test_a_paginator_pages_prepared_rows_with_a_prepared_count(django_assert_num
     assert queries.captured_queries[1]["sql"] == f"EXECUTE {name}({group.pk}, 2, 0)"
     with pytest.raises(TypeError, match="a page at a time"):
         memberships_in_order.rows(group.pk)[0]
+    sliced = PreparedQuery(lambda group_id: Membership.objects.filter(group_id=group_id).order_by("pk")[:3])
+    with pytest.raises(UnpreparableQuery, match="sliced already"):
+        sliced.rows(group.pk)[0:2]
