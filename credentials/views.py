@@ -44,7 +44,6 @@ def _page(request, queryset, size=PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
-@prepared
 def _pathways_started_by(recipient_id: int):
     """Active pathways with an issued award of the learner among their components, or held themselves."""
     held = Award.objects.issued().for_recipient(recipient_id).values("achievement_id")
@@ -53,7 +52,7 @@ def _pathways_started_by(recipient_id: int):
 
 @prepared
 def _started_pathways(recipient_id: int):
-    return _pathways_started_by.build(recipient_id).select_related("issuer").order_by("name")
+    return _pathways_started_by(recipient_id).select_related("issuer").order_by("name")
 
 
 @prepared
@@ -61,7 +60,7 @@ def _components_of_started_pathways(recipient_id: int):
     """(pathway id, component id, its credit value) of each pathway of `_started_pathways`."""
     return (
         Achievement.components.through.objects.filter(
-            from_achievement__in=_pathways_started_by.build(recipient_id).values("pk")
+            from_achievement__in=_pathways_started_by(recipient_id).values("pk")
         )
         .order_by()
         .values_list("from_achievement_id", "to_achievement_id", "to_achievement__credit_value")
@@ -124,7 +123,7 @@ def wallet(request):
 
 @prepared
 def _awards_of(recipient_id: int):
-    return Award.objects.filter(recipient_id=recipient_id).for_cards().order_by("-created_at", "-pk")
+    return Award.objects.for_recipient(recipient_id).for_cards().order_by("-created_at", "-pk")
 
 
 def _wallet(request):

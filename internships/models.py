@@ -320,7 +320,7 @@ class PostingQuerySet(models.QuerySet):
         return self.published().filter(application_deadline__gte=timezone.localdate())
 
     def of_company_contact(self, user):
-        if not user.is_authenticated or not user.organization_id or not user.has_role(Role.COMPANY_CONTACT):
+        if not self._is_company_contact(user):
             return self.none()
         return self.filter(company__organization_id=user.organization_id)
 
@@ -328,7 +328,7 @@ class PostingQuerySet(models.QuerySet):
         """Students and visitors see published postings of approved companies; contacts also their own."""
         if user.is_authenticated and user.is_portal_staff:
             return self.all()
-        if self.sees_only_published(user):
+        if not self._is_company_contact(user):
             return self.published()
         return self.filter(
             Q(pk__in=self.published().values("pk")) | Q(pk__in=self.of_company_contact(user).values("pk"))
@@ -338,10 +338,11 @@ class PostingQuerySet(models.QuerySet):
     def sees_only_published(user) -> bool:
         """Whether `user` sees the published postings and no others: neither portal staff nor
         the contact of a company (who also sees their company's drafts)."""
-        if not user.is_authenticated:
-            return True
-        contact = bool(user.organization_id) and user.has_role(Role.COMPANY_CONTACT)
-        return not (user.is_portal_staff or contact)
+        return not (user.is_authenticated and user.is_portal_staff) and not PostingQuerySet._is_company_contact(user)
+
+    @staticmethod
+    def _is_company_contact(user) -> bool:
+        return bool(user.is_authenticated and user.organization_id and user.has_role(Role.COMPANY_CONTACT))
 
     def search(self, query: str):
         """Japanese (character bigrams) and English search over both languages of the posting."""
