@@ -11,11 +11,13 @@ class CommunityConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from jige_portal.choices import use_constant_time_choice_labels
+        from jige_portal.loading import use_plain_loading
 
         from . import caching, checks, federation, sites  # noqa: F401  (checks registers itself)
 
         caching.register()
         use_constant_time_choice_labels(self)
+        use_plain_loading(self)
         post_migrate.connect(sites.sync_site_after_migrate, dispatch_uid="community.sync_site")
         social_account_added.connect(federation.on_social_account_added, dispatch_uid="community.federation")
         self._delete_files_with_their_rows()

@@ -88,17 +88,23 @@ class AchievementQuerySet(models.QuerySet):
         return self.filter(issuer__in=issuing_organizations(user))
 
 
+def may_issue_in_some_name(user) -> bool:
+    """Whether `issuing_organizations(user)` can hold any organization, without a query or a
+    QuerySet (asked on every request of a member, by the two-factor check): most members cannot."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or bool(user.organization_id and (user.has_role("faculty") or user.has_role("staff")))
+
+
 def issuing_organizations(user):
     """The organizations in whose name a user may issue credentials: every one for a superuser;
     for faculty their home university; for staff the university they are staff of, which is
     their home organization too (community.models.User.organization with the staff role)."""
-    if not user.is_authenticated or not user.is_active:
+    if not may_issue_in_some_name(user):
         return Organization.objects.none()
     if user.is_superuser:
         return Organization.objects.all()
-    if user.organization_id and (user.has_role("faculty") or user.has_role("staff")):
-        return Organization.objects.universities().filter(pk=user.organization_id)
-    return Organization.objects.none()
+    return Organization.objects.universities().filter(pk=user.organization_id)
 
 
 class Achievement(models.Model):

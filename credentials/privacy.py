@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from . import services, signing
-from .models import Award, issuing_organizations
+from .models import Award, issuing_organizations, may_issue_in_some_name
 from .openbadges import KeyEncryptionError
 
 
@@ -62,7 +62,7 @@ def erase_credentials(user, *, deletion) -> None:
 
 def issues_credentials(user) -> bool:
     """Faculty and staff who award in a university's name: their awards are signed with its key."""
-    return issuing_organizations(user).exists()
+    return may_issue_in_some_name(user) and issuing_organizations(user).exists()
 
 
 EXPORTERS = [export_credentials]

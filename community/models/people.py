@@ -18,6 +18,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jige_portal import loading
+
 from ..choices import Country, FieldOfStudy, Language, Prefecture
 from ..search import search_text
 
@@ -221,6 +223,8 @@ class MemberNameDescriptor(DeferredAttribute):
             return str(FORMER_MEMBER)
         return value
 
+    stores_plainly = True  # jige_portal.loading: setting it only stores the value
+
     def __set__(self, instance, value):
         # A data descriptor: otherwise the value Django puts in the instance's __dict__ would
         # shadow __get__.
@@ -275,7 +279,7 @@ class User(AbstractUser):
 
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs):
-        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        instance = loading.from_db(cls, db, field_names, values, *args, **kwargs)
         instance._stored_name = instance._name_state()
         instance._stored_byline = instance._byline_state()
         return instance
