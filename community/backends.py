@@ -17,7 +17,7 @@ from django.db import transaction
 
 from jige_portal.cache import CACHE_ERRORS
 
-from .models.people import role_cache_key
+from . import readahead
 
 USER_SECONDS = 300
 
@@ -42,14 +42,15 @@ def forget_user(user_id) -> None:
 
 class _CachedUser:
     def get_user(self, user_id):
-        key = user_cache_key(user_id)
-        # The role names too, read by nearly every page (the two-factor check, the header): one
-        # round trip for both.
-        roles_key = role_cache_key(user_id)
-        try:
-            found = cache.get_many([key, roles_key])
-        except CACHE_ERRORS:  # the cache is down: the database answers
-            found = {}
+        # The role names and header counts too, read by nearly every page (the two-factor check,
+        # the header): one round trip for the three, or none when read with the session.
+        key, roles_key, counts_key = readahead.member_keys(user_id)
+        found = readahead.take(user_id)
+        if found is None:
+            try:
+                found = cache.get_many([key, roles_key, counts_key])
+            except CACHE_ERRORS:  # the cache is down: the database answers
+                found = {}
         user = found.get(key)
         if user is None:
             try:
@@ -61,6 +62,8 @@ class _CachedUser:
                     cache.set(key, user, USER_SECONDS)
         if roles_key in found:
             user.__dict__["role_names"] = found[roles_key]  # User.role_names, a cached_property
+        if counts_key in found:
+            user.__dict__[readahead.HEADER_COUNTS] = found[counts_key]  # not pickled with the row
         return user if self.user_can_authenticate(user) else None
 
 

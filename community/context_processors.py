@@ -1,5 +1,7 @@
 from django.core.cache import cache
 
+from . import readahead
+
 
 def portal(request):
     """Values every page needs: the path to return to after switching language, and the
@@ -25,7 +27,9 @@ class _Badges:
             from .services.notifications import badge_cache_key
 
             key = badge_cache_key(self.user.pk)
-            value = cache.get(key)
+            value = readahead.header_counts(self.user)  # read with the member's row, if it was
+            if value is None:
+                value = cache.get(key)
             if value is None:
                 value = {
                     "notifications": Notification.objects.filter(recipient=self.user).unread().count(),

@@ -44,6 +44,8 @@ from django.utils.safestring import mark_safe
 
 from jige_portal.cache import CACHE_ERRORS
 
+from . import readahead
+
 logger = logging.getLogger(__name__)
 
 # Only letters and digits, so that HTML escaping leaves it as it is.
@@ -164,11 +166,13 @@ def serve(request, resolve: Callable[[], tuple[Iterable[str], Callable[[], HttpR
         tuple(parts),
     )
     key = "pagecache:p:" + hashlib.sha256(repr(identity).encode()).hexdigest()
-    badges_key = badge_cache_key(request.user.pk) if request.user.is_authenticated else None
+    badges = readahead.header_counts(request.user) if request.user.is_authenticated else None
+    badges_key = badge_cache_key(request.user.pk) if request.user.is_authenticated and badges is None else None
     try:
         found = cache.get_many([key, badges_key] if badges_key else [key])
         entry = found.get(key)
-        badges = found.get(badges_key) if badges_key else None
+        if badges_key:
+            badges = found.get(badges_key)
         if entry is not None and entry["badges"] == badges:
             current = cache.get_many(entry["keys"])
             if all(current.get(k) == v for k, v in zip(entry["keys"], entry["versions"], strict=True)):

@@ -15,21 +15,28 @@ from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBS
 
 from jige_portal.cache import CACHE_ERRORS
 
+from . import readahead
+
 logger = logging.getLogger(__name__)
 
 
 class SessionStore(CachedDBStore):
     def load(self):
+        # With the member's own keys where the session is known to be theirs (community.readahead).
+        keys = readahead.keys_with_session(self.cache_key)
         try:
-            data = self._cache.get(self.cache_key)
+            found = self._cache.get_many(keys)
         except Exception:  # noqa: BLE001 - as Django: an invalid key or a cache that does not answer
-            data = None
+            found = {}
+        data = found.get(self.cache_key)
         if data is not None:
+            readahead.session_read(self.cache_key, keys, found, data)
             return data
         row = self._get_session_from_db()
         if not row:
             return {}
         data = self.decode(row.session_data)
+        readahead.session_read(self.cache_key, [self.cache_key], {}, data)
         if getattr(self._cache, "available", True):  # not while Redis is failing (jige_portal.cache)
             try:
                 self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date))

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from jige_portal import loading
 
+from .. import readahead
 from ..choices import Country, FieldOfStudy, Language, Prefecture
 from ..search import search_text
 
@@ -283,6 +284,12 @@ class User(AbstractUser):
         instance._stored_name = instance._name_state()
         instance._stored_byline = instance._byline_state()
         return instance
+
+    def __getstate__(self):
+        # Not the header counts read with the row for one request (community.readahead).
+        state = super().__getstate__()
+        state.pop(readahead.HEADER_COUNTS, None)
+        return state
 
     def _name_state(self):
         return (self.__dict__.get("display_name"), self.__dict__.get("erased_at"))

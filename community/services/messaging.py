@@ -7,6 +7,7 @@ alone (see views.conversation_poll).
 """
 
 import functools
+import time
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -71,7 +72,19 @@ def bump_version(conversation_id: int) -> None:
 
 def grant_poll_access(*, conversation_id: int, user_id: int) -> None:
     """Remember (for the cache-only 304 path) that this member may poll this conversation."""
-    cache.set(access_key(conversation_id, user_id), 1, ACCESS_TTL)
+    cache.set(access_key(conversation_id, user_id), int(time.time()), ACCESS_TTL)  # when, for open_for_polling
+
+
+def open_for_polling(*, conversation_id: int, user_id: int) -> str:
+    """`grant_poll_access`, then `conversation_version`: in one round trip when the member was
+    granted access in the last half of its time (the grant is then left as it is, with six hours
+    or more to run, far longer than a cached page that relies on it)."""
+    keys = [version_key(conversation_id), access_key(conversation_id, user_id)]
+    found = cache.get_many(keys)
+    granted = found.get(keys[1])
+    if not isinstance(granted, int) or granted < time.time() - ACCESS_TTL / 2:
+        grant_poll_access(conversation_id=conversation_id, user_id=user_id)
+    return found.get(keys[0]) or conversation_version(conversation_id)
 
 
 def revoke_poll_access(*, conversation_id: int, user_id: int) -> None:

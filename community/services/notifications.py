@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 
-from .. import caching, pagecache
+from .. import caching, pagecache, readahead
 from ..models import (
     CommunityGroup,
     EmailMode,
@@ -30,6 +30,7 @@ def badge_cache_key(user_id: int) -> str:
 def forget_badges(*user_ids: int) -> None:
     """Drop the cached header counts of these members once the current transaction commits."""
     keys = [badge_cache_key(pk) for pk in user_ids]
+    readahead.counts_forgotten(user_ids)
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 

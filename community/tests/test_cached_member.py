@@ -1,14 +1,16 @@
-"""A signed-in member's row and role names come from the cache in one round trip per request,
-and a change of their roles shows on their next request."""
+"""A signed-in member's session, row, role names and header counts come from the cache in one
+round trip per request (community.readahead), and a change of their roles shows on their next request."""
 
 import pytest
 import redis
 from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.urls import reverse
 
 from community.backends import user_cache_key
 from community.models import Role
 from community.models.people import role_cache_key
+from community.services.notifications import badge_cache_key
 from community.tests.pages import page, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -28,15 +30,17 @@ def redis_commands(monkeypatch):
     return sent
 
 
-def test_the_member_and_their_roles_are_read_in_one_round_trip(faculty, redis_commands, settings):
+def test_the_session_member_roles_and_counts_are_read_in_one_round_trip(faculty, redis_commands, settings):
     settings.PAGE_CACHE_SECONDS = 0
     client = signed_in(faculty)
-    client.get(reverse("internships:index"))  # the row and the role names are cached now
+    client.get(reverse("internships:index"))  # the row, roles and counts are cached, the session's member known
     redis_commands.clear()
-    assert client.get(reverse("internships:index")).status_code == 200
-    member_keys = [user_cache_key(faculty.pk), role_cache_key(faculty.pk)]
+    response = client.get(reverse("internships:index"))
+    assert response.status_code == 200 and reverse("account_logout") in page(response)
+    session_key = KEY_PREFIX + client.cookies[settings.SESSION_COOKIE_NAME].value
+    read_together = [session_key, user_cache_key(faculty.pk), role_cache_key(faculty.pk), badge_cache_key(faculty.pk)]
     sent = [(name, [key.split(":", 2)[-1] for key in keys]) for name, keys in redis_commands]  # without "jige:1:"
-    assert [(name, keys) for name, keys in sent if set(member_keys) & set(keys)] == [("MGET", member_keys)]
+    assert [(name, keys) for name, keys in sent if set(read_together) & set(keys)] == [("MGET", read_together)]
 
 
 def test_a_role_given_or_taken_shows_on_the_members_next_request(faculty, settings):

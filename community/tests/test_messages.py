@@ -1,6 +1,9 @@
 """Conversations: sending, the conditional poll (304 at zero SQL), receipts, blocks, reports."""
 
+import time
+
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from community import services
@@ -45,6 +48,29 @@ def test_unchanged_poll_answers_304_without_any_sql(client, other_student, conve
     with django_assert_num_queries(0):
         response = poll(client, conversation, version)
     assert response.status_code == 304
+
+
+def _seconds_left(key) -> int:
+    return cache._cache.get_client(key).ttl(cache.make_key(key))
+
+
+@pytest.mark.django_db
+def test_opening_renews_a_poll_grant_past_half_its_time_and_keeps_a_recent_one(
+    client, other_student, conversation, page_cache_off
+):
+    client.force_login(other_student)
+    key = services.messaging.access_key(conversation.pk, other_student.pk)
+    version = client.get(conversation.get_absolute_url()).context["version"]
+    granted = cache.get(key)
+    assert granted > time.time() - 60 and _seconds_left(key) > services.messaging.ACCESS_TTL - 60
+    cache.set(key, granted - 100, 1000)  # recent: left as it is
+    assert client.get(conversation.get_absolute_url()).context["version"] == version
+    assert cache.get(key) == granted - 100
+    old = int(time.time() - services.messaging.ACCESS_TTL * 0.6)
+    cache.set(key, old, 1000)  # older than half its time: granted anew, for the whole time
+    client.get(conversation.get_absolute_url())
+    assert cache.get(key) > old and _seconds_left(key) > services.messaging.ACCESS_TTL - 60
+    assert poll(client, conversation, version).status_code == 304
 
 
 @pytest.mark.django_db

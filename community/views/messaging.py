@@ -251,12 +251,11 @@ def conversation_detail(request, pk):
         last = conversation.last_message_at
         if last and (seat.last_read_at is None or seat.last_read_at < last):
             services.mark_conversation_read(conversation=conversation, user=request.user)
-        services.grant_poll_access(conversation_id=conversation.pk, user_id=request.user.pk)
         # Read the version before the messages: a message committed in between bumps it again,
         # so the next poll fetches it rather than missing it. A cached page stays valid only
         # while this version holds: then nothing was sent or read since, and the poll grant
-        # (12 hours) outlives the cache entry.
-        version = services.conversation_version(conversation.pk)
+        # (6 to 12 hours left) outlives the cache entry.
+        version = services.open_for_polling(conversation_id=conversation.pk, user_id=request.user.pk)
 
         def render_page():
             context = _messages_context(request, conversation)
@@ -358,9 +357,8 @@ def conversation_poll(request, pk):
         return HttpResponse(status=403)
     apply_user_preferences(request)
     conversation, _seat = _conversation_for(request, pk)
-    services.grant_poll_access(conversation_id=conversation.pk, user_id=request.user.pk)
     services.mark_conversation_read(conversation=conversation, user=request.user)
-    version = services.conversation_version(conversation.pk)  # before the messages, as above
+    version = services.open_for_polling(conversation_id=conversation.pk, user_id=request.user.pk)  # as above
     after = request.GET.get("after", "")
     context = _messages_context(request, conversation, after=int(after) if after.isdigit() else 0)
     html = render_to_string("community/_messages.html", context, request=request)
