@@ -119,6 +119,8 @@ def _messages_of(conversation_id: int):
             sender_display_name=F("sender__display_name"),
             sender_avatar=F("sender__avatar"),
             sender_erased_at=F("sender__erased_at"),
+            # Most pages hold no file: then the files are not asked for (_attach_files).
+            has_files=Exists(MessageAttachment.objects.filter(message=OuterRef("pk"))),
         )
     )
 
@@ -153,11 +155,13 @@ def _files_between(conversation_id: int, first: int, last: int):
 
 
 def _attach_files(conversation_id: int, messages) -> None:
-    """`message.files`: the files of each message, in one query (a prefetch built a related
-    manager and a QuerySet per message, which cost more than the query)."""
+    """`message.files`: the files of each message, in one query, none when no message of the page
+    has a file (a prefetch built a related manager and a QuerySet per message, which cost more
+    than the query)."""
     files = {message.pk: [] for message in messages}
-    if files:
-        for file in _files_between(conversation_id, min(files), max(files)):
+    with_files = [message.pk for message in messages if message.has_files]
+    if with_files:
+        for file in _files_between(conversation_id, min(with_files), max(with_files)):
             if file.message_id in files:  # the range may hold messages of the conversation not on the page
                 files[file.message_id].append(file)
     for message in messages:
