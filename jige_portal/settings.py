@@ -92,6 +92,7 @@ TEMPLATES = [
                 "community.context_processors.portal",
                 "community.pagecache.context",
             ],
+            "builtins": ["jige_portal.urltag"],  # {% url %} that remembers what it reversed
         },
     },
 ]
