@@ -12,12 +12,14 @@ placeholder) and, for posts, which reactions are the viewer's own (aria-pressed)
 import hashlib
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -271,3 +273,37 @@ def with_group_states(html: str, states: dict[int, str]) -> str:
     return mark_safe(  # noqa: S308 - our templates' HTML, the statuses escaped by format_html
         _GROUP_STATUS_SLOT.sub(lambda slot: status.get(states.get(int(slot.group(1))), ""), html)
     )
+
+
+# -- fragments kept in the process ----------------------------------------------------------------
+MAX_KEPT = 4096
+_kept: dict[tuple, str] = {}
+_kept_lock = threading.Lock()
+
+
+def rendered_once(request, template_name: str, inputs: tuple, context: Callable[[], dict]):
+    """A fragment that is a function of `inputs`, the language and the template alone (forms
+    without data, their actions and initial values: nothing of the viewer, nothing read from the
+    database that could change under it), rendered once in this process and kept, with the
+    viewer's CSRF token put in. `context()` gives the template's context. Keyed by the template
+    as loaded, so an edited template (reloaded while developing) renders anew; forgotten when a
+    setting changes (the tests) and, all at once, when MAX_KEPT fragments are kept."""
+    template = get_template(template_name)
+    key = (template.template, translation.get_language(), *inputs)
+    html = _kept.get(key)
+    if html is None:
+        html = template.render({**context(), "csrf_token": pagecache.CSRF_PLACEHOLDER})
+        with _kept_lock:
+            if len(_kept) >= MAX_KEPT:
+                _kept.clear()
+            _kept[key] = html
+    token = _token(request)
+    return mark_safe(html if token is None else html.replace(pagecache.CSRF_PLACEHOLDER, token))  # noqa: S308
+
+
+def _forget_kept(**kwargs) -> None:
+    with _kept_lock:
+        _kept.clear()
+
+
+setting_changed.connect(_forget_kept, dispatch_uid="community.fragments.kept")

@@ -359,6 +359,22 @@ def _chat_unread(group, membership) -> int:
     return _unread_in_chat.count(group.pk, membership.user_id, membership.joined_at)
 
 
+def _member_tools(request, group, membership):
+    """The member's notification settings for the group and the new post form: alike for every
+    member with the same settings (fragments.rendered_once)."""
+    level, email_mode = membership.notification_level, membership.email_mode
+
+    def context():
+        return {
+            "group": group,
+            "post_form": None if group.is_archived else PostForm(),
+            "notification_form": GroupNotificationForm(initial={"notification_level": level, "email_mode": email_mode}),
+        }
+
+    inputs = (group.slug, group.is_archived, level, email_mode)
+    return fragments.rendered_once(request, "community/_group_member_tools.html", inputs, context)
+
+
 def _group_page(request, access):
     group = access.group
     context = {
@@ -384,13 +400,7 @@ def _group_page(request, access):
         context["page"] = _group_feed(request, access)
     if access.is_member:
         context["chat_unread"] = _chat_unread(group, access.membership)
-        context["post_form"] = None if group.is_archived else PostForm()
-        context["notification_form"] = GroupNotificationForm(
-            initial={
-                "notification_level": access.membership.notification_level,
-                "email_mode": access.membership.email_mode,
-            }
-        )
+        context["member_tools"] = _member_tools(request, group, access.membership)
     if access.can_manage:
         context["pending_count"] = _pending_requests.count(group.pk)
     return render(request, "community/group_detail.html", context)
