@@ -1,12 +1,14 @@
 """Conversations: sending, the conditional poll (304 at zero SQL), receipts, blocks, reports."""
 
+import re
 import time
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
-from community import services
+from community import pagecache, services
 from community.models import Conversation, Message, Participant, Report
 from community.tests.factories import UserFactory
 
@@ -218,3 +220,22 @@ def test_messages_of_a_member_who_left_still_show_who_wrote_them(client, student
     assert '<span class="chat__sender">Mei Tanaka</span>' in html[:theirs]  # the sender who left, by name
     assert f'<span class="chat__sender">{student.display_name}</span>' in html[:theirs]
     assert f'<span class="chat__sender">{other_student.display_name}</span>' in html[theirs:mine]
+
+
+@pytest.mark.django_db
+def test_each_participant_sends_from_the_shared_composer_with_their_own_token(
+    student, other_student, conversation, page_cache_off
+):
+    pages = {}
+    for user in (student, other_student):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(user)
+        html = browser.get(conversation.get_absolute_url()).content.decode()
+        assert reverse("community:message_send", args=[conversation.pk]) in html and 'name="body"' in html
+        pages[user.pk] = (browser, re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
+    (mine, my_token), (theirs, their_token) = pages[student.pk], pages[other_student.pk]
+    assert my_token != their_token and pagecache.CSRF_PLACEHOLDER not in my_token
+    send = reverse("community:message_send", args=[conversation.pk])
+    assert mine.post(send, {"body": "See you at 9", "csrfmiddlewaretoken": my_token}).status_code == 302
+    assert theirs.post(send, {"body": "Not with hers", "csrfmiddlewaretoken": my_token}).status_code == 403
+    assert list(conversation.messages.values_list("body", flat=True).order_by("pk")) == ["Hello Lucas!", "See you at 9"]

@@ -247,6 +247,15 @@ def _messages_context(request, conversation, *, after: int | None = None):
     }
 
 
+def _composer(request, conversation):
+    """The empty composer, alike for every participant (fragments.rendered_once)."""
+
+    def context():
+        return {"conversation": conversation, "form": ConversationMessageForm()}
+
+    return fragments.rendered_once(request, "community/_composer.html", (conversation.pk,), context)
+
+
 @login_required
 @never_cache
 def conversation_detail(request, pk):
@@ -263,7 +272,7 @@ def conversation_detail(request, pk):
 
         def render_page():
             context = _messages_context(request, conversation)
-            context.update(form=ConversationMessageForm(), report_form=ReportForm(), version=version)
+            context.update(report_form=ReportForm(), version=version, composer=_composer(request, conversation))
             if conversation.group_id is not None:
                 context["group_muted"] = bool(_muted_membership(conversation.group_id, request.user.pk))
             return render(request, "community/conversation_detail.html", context)
