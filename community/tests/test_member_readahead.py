@@ -51,3 +51,12 @@ def test_the_counts_read_for_a_page_are_not_kept_with_the_cached_row(student, pa
     cached = cache.get(user_cache_key(student.pk))
     assert cached is not None and cached.pk == student.pk
     assert readahead.HEADER_COUNTS not in vars(cached)
+
+
+def test_a_session_that_names_no_member_of_this_portal_is_not_remembered():
+    for data in [None, {}, {"_auth_user_id": "not-a-number"}, {"_auth_user_id": None}]:
+        readahead.session_read("session:unknown", ["session:unknown"], {}, data)
+        assert "session:unknown" not in readahead._members
+    readahead.session_read("session:known", ["session:known"], {}, {"_auth_user_id": "42"})
+    assert readahead._members["session:known"] == 42
+    assert readahead.keys_with_session("session:known") == ["session:known", *readahead.member_keys(42)]
