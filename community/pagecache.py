@@ -40,6 +40,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
 
 from jige_portal.cache import CACHE_ERRORS
@@ -48,8 +49,10 @@ from . import readahead
 
 logger = logging.getLogger(__name__)
 
-# Only letters and digits, so that HTML escaping leaves it as it is.
-CSRF_PLACEHOLDER = "pagecacheCsrfPlaceholder7f3a9c0d"
+# Where each viewer's CSRF token goes in a page or fragment shared between viewers. Only letters
+# and digits, so that HTML escaping leaves it as it is, and derived from SECRET_KEY: a member who
+# wrote it into a post would otherwise have every reader's token put into their post.
+CSRF_PLACEHOLDER = "pagecacheCsrf" + salted_hmac("community.pagecache.csrf-placeholder", "").hexdigest()[:32]
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 # Says whether a cacheable page came from the cache ("hit") or was rendered ("miss"): for
 # operators and `make bench`, which reports the hit rate of its mixed run.
@@ -129,6 +132,7 @@ def code_fingerprint() -> str:
             continue
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
+    digest.update(CSRF_PLACEHOLDER.encode())  # a new SECRET_KEY: pages with the old placeholder are not served
     return digest.hexdigest()[:16]
 
 
