@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -289,7 +290,7 @@ def rendered_once(request, template_name: str, inputs: tuple, context: Callable[
     as loaded, so an edited template (reloaded while developing) renders anew; forgotten when a
     setting changes (the tests) and, all at once, when MAX_KEPT fragments are kept."""
     template = get_template(template_name)
-    key = (template.template, translation.get_language(), *inputs)
+    key = (template.template, translation.get_language(), get_script_prefix(), get_urlconf(), *inputs)
     html = _kept.get(key)
     if html is None:
         html = template.render({**context(), "csrf_token": pagecache.CSRF_PLACEHOLDER})

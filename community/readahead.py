@@ -26,8 +26,9 @@ _members: dict[str, int] = {}  # session cache key -> member id
 _lock = threading.Lock()
 # (member id, when, {key: value} as read): set by the session's load, taken by the backend.
 _read: ContextVar[tuple[int, float, dict] | None] = ContextVar("member_read_ahead", default=None)
-# Members whose counts changed during this request (services.notifications.forget_badges).
-_forgotten: ContextVar[frozenset[int]] = ContextVar("member_counts_forgotten", default=frozenset())
+# Members whose counts changed during this request (services.notifications.forget_badges); None
+# outside a request that read a session (a Celery task, a command): nothing to keep there.
+_forgotten: ContextVar[frozenset[int] | None] = ContextVar("member_counts_forgotten", default=None)
 
 
 def member_keys(user_id: int) -> list[str]:
@@ -77,11 +78,14 @@ def take(user_id: int) -> dict | None:
 
 def header_counts(user) -> dict | None:
     """The member's unread counts as read with their row, unless they changed since."""
-    if user.pk in _forgotten.get():
+    forgotten = _forgotten.get()
+    if forgotten and user.pk in forgotten:
         return None
     return getattr(user, HEADER_COUNTS, None)  # getattr: request.user is a lazy object
 
 
 def counts_forgotten(user_ids) -> None:
     """These members' counts change in this request: read them anew from the cache."""
-    _forgotten.set(_forgotten.get() | frozenset(user_ids))
+    forgotten = _forgotten.get()
+    if forgotten is not None:
+        _forgotten.set(forgotten | frozenset(user_ids))

@@ -21,9 +21,11 @@ logger = logging.getLogger(__name__)
 
 
 class SessionStore(CachedDBStore):
+    read_ahead = True  # False: read the session alone (a poll that needs only the member's id)
+
     def load(self):
         # With the member's own keys where the session is known to be theirs (community.readahead).
-        keys = readahead.keys_with_session(self.cache_key)
+        keys = readahead.keys_with_session(self.cache_key) if self.read_ahead else [self.cache_key]
         try:
             found = self._cache.get_many(keys)
         except Exception:  # noqa: BLE001 - as Django: an invalid key or a cache that does not answer

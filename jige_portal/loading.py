@@ -30,6 +30,11 @@ _plain: dict[type, tuple[str, ...] | None] = {}  # the attnames of the concrete 
 
 
 def _init_is_djangos(model) -> bool:
+    for klass in model.__mro__:
+        if klass is not model and klass not in (Model, object) and "__init__" in vars(klass):
+            return False  # a mixin's own __init__, which Django's would call
+        if "__setattr__" in vars(klass) and klass is not object:
+            return False
     init = model.__init__
     while init is not _django_init:
         # modeltranslation replaces the __init__ of each translated model with one that renames
@@ -50,13 +55,12 @@ def _stores_plainly(model, field) -> bool:
     attribute = inspect.getattr_static(model, field.attname, None)
     if attribute is None or not hasattr(type(attribute), "__set__"):
         return True  # no data descriptor: setattr stores in __dict__
-    if isinstance(attribute, ImageFileDescriptor):
+    kind = type(attribute)  # exactly: a subclass may do more when set
+    if kind is ImageFileDescriptor:
         return not (field.width_field or field.height_field)  # those are updated as it is set
-    if isinstance(attribute, TranslationFieldDescriptor):
+    if kind is TranslationFieldDescriptor:
         return not field.is_relation
-    return isinstance(attribute, FileDescriptor | ForeignKeyDeferredAttribute) or getattr(
-        attribute, "stores_plainly", False
-    )
+    return kind in (FileDescriptor, ForeignKeyDeferredAttribute) or getattr(kind, "stores_plainly", False)
 
 
 def _concrete_attnames(model) -> tuple[str, ...] | None:

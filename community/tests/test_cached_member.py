@@ -54,3 +54,21 @@ def test_a_role_given_or_taken_shows_on_the_members_next_request(faculty, settin
     assert save_link in page(client.get(url))
     faculty.groups.remove(students)
     assert save_link not in page(client.get(url))
+
+
+def test_a_conversation_poll_reads_the_session_alone(student, other_student, redis_commands, settings):
+    from community import services
+
+    settings.PAGE_CACHE_SECONDS = 0
+    conversation = services.start_conversation(sender=other_student, recipients=[student], body="Tea at four?")
+    client = signed_in(student)
+    client.get(reverse("home"))  # the session's member is known here now
+    version = client.get(conversation.get_absolute_url()).context["version"]
+    redis_commands.clear()
+    poll = client.get(
+        reverse("community:conversation_poll", args=[conversation.pk]), {"after": 0}, HTTP_IF_NONE_MATCH=f'"{version}"'
+    )
+    assert poll.status_code == 304
+    read = [key.split(":", 2)[-1] for _name, keys in redis_commands for key in keys]
+    assert KEY_PREFIX + client.cookies[settings.SESSION_COOKIE_NAME].value in read
+    assert user_cache_key(student.pk) not in read and badge_cache_key(student.pk) not in read

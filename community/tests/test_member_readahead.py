@@ -1,6 +1,8 @@
 """What is read ahead with a signed-in member's session (community/readahead.py) never outlives
 what it was read for; the one round trip itself: test_cached_member.py."""
 
+import contextvars
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -60,3 +62,11 @@ def test_a_session_that_names_no_member_of_this_portal_is_not_remembered():
     readahead.session_read("session:known", ["session:known"], {}, {"_auth_user_id": "42"})
     assert readahead._members["session:known"] == 42
     assert readahead.keys_with_session("session:known") == ["session:known", *readahead.member_keys(42)]
+
+
+def test_counts_forgotten_outside_a_request_are_not_kept():
+    def in_a_task():
+        readahead.counts_forgotten([1, 2, 3])  # as notify() does in a Celery task, for each recipient
+        return readahead._forgotten.get()
+
+    assert contextvars.Context().run(in_a_task) is None  # a thread that never read a session
