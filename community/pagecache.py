@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 # Where each viewer's CSRF token goes in a page or fragment shared between viewers. Only letters
 # and digits, so that HTML escaping leaves it as it is, and derived from SECRET_KEY: a member who
 # wrote it into a post would otherwise have every reader's token put into their post.
-CSRF_PLACEHOLDER = "pagecacheCsrf" + salted_hmac("community.pagecache.csrf-placeholder", "").hexdigest()[:32]
+CSRF_PLACEHOLDER = "pagecacheCsrf" + salted_hmac("community.pagecache.csrf", "", algorithm="sha256").hexdigest()[:32]
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 # Says whether a cacheable page came from the cache ("hit") or was rendered ("miss"): for
 # operators and `make bench`, which reports the hit rate of its mixed run.
