@@ -186,15 +186,18 @@ def attach_message_fragments(request, conversation, messages) -> None:
     files (`message.files`). A message looks the same to every participant but its sender (no report form,
     no picture), so whether the viewer sent it is part of the key."""
     viewer = request.user.pk
+    bylines = {}  # per sender: a page's 50 messages have a few senders, each read once
 
     def inputs(message):
         sender = message.sender
+        byline = bylines.get(id(sender))
+        if byline is None:
+            byline = bylines[id(sender)] = (sender.display_name, str(sender.avatar))
         return (
             conversation.pk,
             message.pk,
             message.sender_id == viewer,
-            sender.display_name,
-            str(sender.avatar),
+            *byline,
             message.created_at.isoformat(),
             message.is_hidden,
             _digest(message.body_html) if message.body else "",
