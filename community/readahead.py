@@ -52,11 +52,11 @@ def keys_with_session(session_cache_key: str) -> list[str]:
 def session_read(session_cache_key: str, keys: list[str], found: dict, data: dict | None) -> None:
     """After the session's read: keep what was read of its member for the backend, and
     remember the member of a signed-in session."""
+    if not data or SESSION_KEY not in data:
+        return  # not signed in
     try:
-        user_id = int(data[SESSION_KEY]) if data else None
-    except (KeyError, TypeError, ValueError):  # signed out, or not a session this portal wrote
-        return
-    if user_id is None:
+        user_id = int(data[SESSION_KEY])
+    except (TypeError, ValueError):  # not a session this portal wrote
         return
     if len(keys) > 1 and _members.get(session_cache_key) == user_id:
         _read.set((user_id, time.monotonic(), {key: found[key] for key in keys[1:] if key in found}))
