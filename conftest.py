@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.db import connection
 
@@ -136,6 +137,20 @@ def _query_budgets_render_pages(request, settings):
     if {"django_assert_max_num_queries", "django_assert_num_queries"} & set(request.fixturenames):
         settings.PAGE_CACHE_SECONDS = 0
         settings.SHARED_FRAGMENT_SECONDS = 0
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """The commands this process sends to Redis: name and arguments."""
+    sent = []
+    send = redis.Redis.execute_command
+
+    def spy(self, *args, **options):
+        sent.append((args[0], [str(arg) for arg in args[1:]]))
+        return send(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", spy)
+    return sent
 
 
 @pytest.fixture

@@ -58,38 +58,63 @@ def attach_fragments(
     keep_placeholder: bool = False,
 ) -> None:
     """Set `item.fragment_html` on each item, from the fragment cache where a fragment with the
-    same inputs was rendered before; the missing ones are rendered and stored in one round trip
-    each way. `inputs(item)` must name every value the template reads; `render(item)` renders
-    with the CSRF placeholder for the token; `personalize(item, html)` puts in the viewer's part.
-    `keep_placeholder`: the items go into a fragment shared between viewers, which puts in each
-    viewer's token when it is read."""
+    same inputs was rendered before: a list seen before in one read, otherwise the items'
+    fragments in one read and the missing ones rendered and stored in one write. `inputs(item)`
+    must name every value the template reads; `render(item)` renders with the CSRF placeholder
+    for the token; `personalize(item, html)` puts in the viewer's part. `keep_placeholder`: the
+    items go into a fragment shared between viewers, which puts in each viewer's token when it
+    is read."""
     items = list(items)
     if not items:
         return
     shared = (pagecache.code_fingerprint(), translation.get_language(), timezone.get_current_timezone_name())
-    keys = [f"fragment:{name}:" + _digest(repr((shared, inputs(item)))) for item in items]
+    values = [inputs(item) for item in items]
+    # The whole list is kept under one more key, made of the same values as theirs (so as exact
+    # as they are): a page read again is one value to fetch and unpickle instead of one per item.
+    whole = f"fragment:{name}:list:" + _digest(repr((shared, values))) if len(items) > 1 else None
     available = getattr(cache, "available", True)
+    kept = None
     try:
-        found = cache.get_many(keys) if available else {}
+        kept = cache.get(whole) if available and whole is not None else None
+    except CACHE_ERRORS:
+        logger.warning("fragment cache unavailable; rendering the %s fragments", name, exc_info=True)
+    if isinstance(kept, list) and len(kept) == len(items):
+        _put_in(items, kept, personalize, None if keep_placeholder else _token(request))
+        return
+    keys = [f"fragment:{name}:" + _digest(repr((shared, value))) for value in values]
+    found = {}
+    try:
+        if available:
+            found = cache.get_many(keys)
     except CACHE_ERRORS:
         logger.warning("fragment cache unavailable; rendering the %s fragments", name, exc_info=True)
         found = {}
     missing = {}
-    token = None if keep_placeholder else _token(request)
+    rendered = []
     for item, key in zip(items, keys, strict=True):
         html = found.get(key)
         if html is None:
             html = missing[key] = render(item)
+        rendered.append(html)
+    _put_in(items, rendered, personalize, None if keep_placeholder else _token(request))
+    writes = dict(missing)
+    if whole is not None:
+        writes[whole] = rendered
+    if writes and available:
+        try:
+            cache.set_many(writes, FRAGMENT_SECONDS)
+        except CACHE_ERRORS:
+            logger.warning("fragment cache: could not store %d %s fragments", len(writes), name, exc_info=True)
+
+
+def _put_in(items, shared_html, personalize, token) -> None:
+    """`item.fragment_html`: each item's shared HTML, personalized, with the viewer's token in."""
+    for item, html in zip(items, shared_html, strict=True):
         if personalize is not None:
             html = personalize(item, html)
         if token is not None:
             html = html.replace(pagecache.CSRF_PLACEHOLDER, token)
         item.fragment_html = mark_safe(html)  # noqa: S308 - rendered by our templates, autoescaped
-    if missing and available:
-        try:
-            cache.set_many(missing, FRAGMENT_SECONDS)
-        except CACHE_ERRORS:
-            logger.warning("fragment cache: could not store %d %s fragments", len(missing), name, exc_info=True)
 
 
 def _press(html: str, kinds) -> str:

@@ -2,7 +2,6 @@
 round trip per request (community.readahead), and a change of their roles shows on their next request."""
 
 import pytest
-import redis
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.urls import reverse
@@ -14,20 +13,6 @@ from community.services.notifications import badge_cache_key
 from community.tests.pages import page, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def redis_commands(monkeypatch):
-    """The commands this process sends to Redis: name and arguments."""
-    sent = []
-    send = redis.Redis.execute_command
-
-    def spy(self, *args, **options):
-        sent.append((args[0], [str(arg) for arg in args[1:]]))
-        return send(self, *args, **options)
-
-    monkeypatch.setattr(redis.Redis, "execute_command", spy)
-    return sent
 
 
 def test_the_session_member_roles_and_counts_are_read_in_one_round_trip(faculty, redis_commands, settings):

@@ -94,3 +94,43 @@ def test_a_hidden_message_and_a_new_name_show_at_once(chat, clients, student, ot
     assert "Hello Lucas!" not in message_html(html, hello)
     assert "hidden by a moderator" in message_html(html, hello)
     assert "Mai Tanaka-Sato" in message_html(html, hello)
+
+
+def fragment_reads(redis_commands) -> list[tuple[str, list[str]]]:
+    """The fragment keys read from Redis, without the cache's prefix: (command, kinds of key)."""
+    reads = []
+    for name, keys in redis_commands:
+        kinds = [key.split(":", 2)[-1].rsplit(":", 1)[0] for key in keys if ":fragment:message" in key]
+        if name in ("GET", "MGET") and kinds:
+            reads.append((name, kinds))
+    return reads
+
+
+def test_a_page_of_messages_seen_before_is_one_read(chat, clients, redis_commands):
+    mai, _lucas = clients
+    mai.get(chat.get_absolute_url())
+    redis_commands.clear()
+    again = mai.get(chat.get_absolute_url())
+    assert templates_rendered(again, MESSAGE) == 0
+    assert fragment_reads(redis_commands) == [("GET", ["fragment:message:list"])]
+    assert "see you <strong>at six</strong>" in again.content.decode()
+
+
+def test_a_new_message_renders_alone_and_the_others_come_from_their_own_fragments(
+    chat, clients, student, redis_commands, django_capture_on_commit_callbacks
+):
+    mai, _lucas = clients
+    mai.get(chat.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_message(conversation=chat, sender=student, body="One more thing")
+    redis_commands.clear()
+    response = mai.get(chat.get_absolute_url())
+    html = response.content.decode()
+    assert templates_rendered(response, MESSAGE) == 1
+    # The page's list is new: its messages are read one by one, and only the new one is missing.
+    assert fragment_reads(redis_commands) == [
+        ("GET", ["fragment:message:list"]),
+        ("MGET", ["fragment:message"] * 3),
+    ]
+    assert "Hello Lucas!" in html and "see you <strong>at six</strong>" in html and "One more thing" in html
+    assert html.index("Hello Lucas!") < html.index("One more thing")
