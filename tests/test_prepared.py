@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.db import connections, transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Avg, Count, Prefetch
 from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -24,6 +24,16 @@ def memberships_of(user_id: int):
         .prefetch_related(Prefetch("group__posts", queryset=Post.objects.order_by("pk")))
         .annotate(members=Count("group__memberships"))
         .order_by("group__name", "pk")
+    )
+
+
+@prepared
+def groups_with_average_member_id(user_id: int):
+    # PostgreSQL answers avg() of integers with a numeric (a Decimal); the ORM converts it to a float.
+    return (
+        CommunityGroup.objects.filter(memberships__user_id=user_id)
+        .annotate(average=Avg("memberships__id"))
+        .order_by("pk")
     )
 
 
@@ -60,6 +70,20 @@ def test_each_call_returns_the_rows_of_its_own_arguments_with_related_rows_and_a
         assert [post.author_id for post in rows[0].group.posts.all()] == [first.pk]
     assert memberships_of(third.pk) == []
     assert memberships_of.first(first.pk).group == chess
+
+
+def test_values_are_converted_as_the_orm_converts_them_on_every_call():
+    first, second, _third, hiking, chess = _three_members()
+    for user in (first, second, first):
+        rows = groups_with_average_member_id(user.pk)
+        expected = list(
+            CommunityGroup.objects.filter(memberships__user_id=user.pk)
+            .annotate(average=Avg("memberships__id"))
+            .order_by("pk")
+        )
+        assert [(group.pk, group.average) for group in rows] == [(group.pk, group.average) for group in expected]
+        assert all(type(group.average) is float for group in rows)
+    assert [group.pk for group in groups_with_average_member_id(first.pk)] == sorted([hiking.pk, chess.pk])
 
 
 def test_the_sql_is_built_once_per_language_and_follows_it():
