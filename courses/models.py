@@ -10,7 +10,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -19,6 +18,7 @@ from community.choices import FieldOfStudy
 from community.models import TIME_ZONE_CHOICES
 from community.search import search_text as search_tokens
 from jige_portal.prepared import prepared
+from jige_portal.urltag import reverse_remembered
 
 FOREIGN_CREDENTIAL = _(
     "The credential is issued by %(issuer)s, which is not the university of any co-owner of this module. "
@@ -244,7 +244,7 @@ class Module(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("courses:module_detail", args=[self.slug])
+        return reverse_remembered("courses:module_detail", args=[self.slug])
 
     def clean(self):
         errors = {}
@@ -613,7 +613,7 @@ class Programme(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("courses:programme_detail", args=[self.slug])
+        return reverse_remembered("courses:programme_detail", args=[self.slug])
 
     def clean(self):
         if self.stay_starts_on and self.stay_ends_on and self.stay_ends_on < self.stay_starts_on:
@@ -793,7 +793,7 @@ class CohortEnrolment(models.Model):
         return f"{self.cohort} → {self.target}"
 
     def get_absolute_url(self):
-        return reverse("courses:cohort_enrolment", args=[self.pk])
+        return reverse_remembered("courses:cohort_enrolment", args=[self.pk])
 
     @property
     def target(self):

@@ -19,12 +19,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.choices import FieldOfStudy
 from community.models import Organization
+from jige_portal.urltag import reverse_remembered
 
 
 class EquivalenceClass(models.Model):
@@ -228,7 +228,7 @@ class Achievement(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("credentials:achievement_detail", args=[self.slug])
+        return reverse_remembered("credentials:achievement_detail", args=[self.slug])
 
     def clean(self):
         if self.type == self.Type.PATHWAY:
@@ -472,7 +472,7 @@ class Award(models.Model):
         return f"{self.achievement} – {self.recipient}"
 
     def get_absolute_url(self):
-        return reverse("credentials:award_detail", args=[self.public_id])
+        return reverse_remembered("credentials:award_detail", args=[str(self.public_id)])
 
     def get_public_url(self):
         return settings.SITE_URL + self.get_absolute_url()
@@ -647,7 +647,7 @@ class BatchAward(models.Model):
         return f"{self.achievement} ({self.total})"
 
     def get_absolute_url(self):
-        return reverse("credentials:batch_detail", args=[self.pk])
+        return reverse_remembered("credentials:batch_detail", args=[self.pk])
 
     @property
     def percent(self) -> int:
@@ -751,7 +751,7 @@ class StatusList(models.Model):
         return str(self.public_id)
 
     def get_absolute_url(self):
-        return reverse("credentials:status_list", args=[self.public_id])
+        return reverse_remembered("credentials:status_list", args=[str(self.public_id)])
 
     def get_public_url(self):
         return settings.SITE_URL + self.get_absolute_url()

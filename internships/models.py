@@ -20,6 +20,7 @@ from community import events
 from community.choices import FieldOfStudy, Language, Prefecture
 from community.models import Organization, Role
 from community.search import apply_search, search_text
+from jige_portal.urltag import reverse_remembered
 
 # Students on the "Student" (留学) residence status may work at most 28 hours a week with the
 # comprehensive permission; an internship above that needs an individual permission.
@@ -257,7 +258,7 @@ class HostCompany(models.Model):
         return str(self.organization)
 
     def get_absolute_url(self):
-        return reverse("internships:company_profile", args=[self.organization.slug])
+        return reverse_remembered("internships:company_profile", args=[self.organization.slug])
 
     def clean(self):
         if self.organization_id and self.organization.kind != Organization.Kind.COMPANY:
@@ -464,7 +465,7 @@ class Posting(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("internships:posting_detail", args=[self.pk])
+        return reverse_remembered("internships:posting_detail", args=[self.pk])
 
     def build_search_text(self) -> str:
         """Both languages of the texts, the company and the prefecture, so that 群馬 finds Gunma."""
@@ -690,7 +691,7 @@ class Application(models.Model):
         return f"{self.student} → {self.posting}"
 
     def get_absolute_url(self):
-        return reverse("internships:application_detail", args=[self.pk])
+        return reverse_remembered("internships:application_detail", args=[self.pk])
 
     # --- who is who -----------------------------------------------------------------------
     def actors_for(self, user) -> set:
@@ -938,7 +939,7 @@ class OutcomeSurvey(models.Model):
         return f"{self.application} ({self.wave})"
 
     def get_absolute_url(self):
-        return reverse("internships:survey", args=[self.token])
+        return reverse_remembered("internships:survey", args=[self.token])
 
 
 class SavedSearch(models.Model):
@@ -1059,7 +1060,7 @@ class CompanyInvitation(models.Model):
         return f"{self.email} → {self.company}"
 
     def get_absolute_url(self):
-        return reverse("internships:invitation", args=[self.token])
+        return reverse_remembered("internships:invitation", args=[self.token])
 
     @property
     def is_usable(self) -> bool:

@@ -6,9 +6,10 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, StringAgg, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from jige_portal.urltag import reverse_remembered
 
 from ..markup import render_text
 from ..search import search_text
@@ -122,7 +123,7 @@ class Post(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("community:post_detail", args=[self.group.slug, self.pk])
+        return reverse_remembered("community:post_detail", args=[self.group.slug, self.pk])
 
     @property
     def reaction_counts(self) -> tuple[int, ...]:
@@ -182,7 +183,7 @@ class GroupFile(models.Model):
         return self.original_name
 
     def get_absolute_url(self):
-        return reverse("community:group_file_download", args=[self.group.slug, self.pk])
+        return reverse_remembered("community:group_file_download", args=[self.group.slug, self.pk])
 
 
 class Comment(models.Model):
@@ -278,7 +279,7 @@ class Conversation(models.Model):
         return self.title or f"#{self.pk}"
 
     def get_absolute_url(self):
-        return reverse("community:conversation", args=[self.pk])
+        return reverse_remembered("community:conversation", args=[self.pk])
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -383,7 +384,7 @@ class MessageAttachment(models.Model):
         return self.original_name
 
     def get_absolute_url(self):
-        return reverse("community:message_file_download", args=[self.message.conversation_id, self.pk])
+        return reverse_remembered("community:message_file_download", args=[self.message.conversation_id, self.pk])
 
     @property
     def kind(self) -> str:

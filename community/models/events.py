@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from jige_portal.urltag import reverse_remembered
 
 from .groups import CommunityGroup
 from .people import TIME_ZONE_CHOICES, Campus
@@ -93,7 +94,7 @@ class Event(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("community:event_detail", args=[self.group.slug, self.pk])
+        return reverse_remembered("community:event_detail", args=[self.group.slug, self.pk])
 
     def clean(self):
         errors = {}

@@ -3,11 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Value
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jige_portal.prepared import prepared
+from jige_portal.urltag import reverse_remembered
 
 from ..search import search_text
 from .people import Campus, Interest, Organization, Phase
@@ -187,7 +187,7 @@ class CommunityGroup(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("community:group_detail", args=[self.slug])
+        return reverse_remembered("community:group_detail", args=[self.slug])
 
     @property
     def is_secret(self) -> bool:

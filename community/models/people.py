@@ -12,13 +12,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.db.models.query_utils import DeferredAttribute
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jige_portal import loading
+from jige_portal.urltag import reverse_remembered
 
 from .. import readahead
 from ..choices import Country, FieldOfStudy, Language, Prefecture
@@ -130,7 +130,7 @@ class Organization(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("community:organization", args=[self.slug])
+        return reverse_remembered("community:organization", args=[self.slug])
 
     def clean(self):
         for domain in self.email_domain_list:
@@ -325,7 +325,7 @@ class User(AbstractUser):
         self._stored_byline = self._byline_state()
 
     def get_absolute_url(self):
-        return reverse("community:profile", args=[self.pk])
+        return reverse_remembered("community:profile", args=[self.pk])
 
     def get_short_name(self):
         return self.display_name
