@@ -172,6 +172,7 @@ def serve(request, resolve: Callable[[], tuple[Iterable[str], Callable[[], HttpR
     key = "pagecache:p:" + hashlib.sha256(repr(identity).encode()).hexdigest()
     badges = readahead.header_counts(request.user) if request.user.is_authenticated else None
     badges_key = badge_cache_key(request.user.pk) if request.user.is_authenticated and badges is None else None
+    current = {}  # the versions a stale entry named, as read before anything was rendered
     try:
         found = cache.get_many([key, badges_key] if badges_key else [key])
         entry = found.get(key)
@@ -193,8 +194,12 @@ def serve(request, resolve: Callable[[], tuple[Iterable[str], Callable[[], HttpR
         names.add(member(request.user.pk))
     keys = [version_key(name) for name in sorted(names)]
     try:
-        # Read before rendering: a write that commits meanwhile bumps past these tokens.
-        versions = _current_versions(keys)
+        # Read before rendering: a write that commits meanwhile bumps past these tokens. Those of a
+        # stale entry naming the same versions were read before resolve(), so they serve as well.
+        if current and all(k in current for k in keys) and len(current) == len(keys):
+            versions = tuple(current[k] for k in keys)
+        else:
+            versions = _current_versions(keys)
     except CACHE_ERRORS:
         logger.warning("page cache unavailable; rendering %s", request.path, exc_info=True)
         return render()
@@ -299,9 +304,11 @@ def shared(request, name: str, *, depends_on: Iterable[str], render: Callable[[]
     try:
         found = cache.get_many([key, *keys])
         entry = found.get(key)
-        if entry is not None and entry["versions"] == tuple(found.get(k) for k in keys):
+        now = tuple(found.get(k) for k in keys)
+        if entry is not None and entry["versions"] == now:
             return Shared(entry["html"], entry["data"])
-        versions = _current_versions(keys)
+        # Read before rendering already; a version never made yet gets its token now.
+        versions = now if all(k in found for k in keys) else _current_versions(keys)
     except CACHE_ERRORS:
         logger.warning("page cache unavailable; rendering the fragment %s", name, exc_info=True)
         return Shared(*render())

@@ -224,6 +224,29 @@ def test_a_new_post_by_another_member_appears_on_the_next_visit(student, other_s
     assert "Bring rain gear, please" in html
 
 
+def test_a_page_rendered_again_after_a_change_reads_its_versions_once_and_is_stale_after_the_next(
+    student, other_student, club, redis_commands
+):
+    mai, lucas = signed_in(student), signed_in(other_student)
+    visit(mai, club.get_absolute_url())
+    assert from_cache(visit(mai, club.get_absolute_url()))
+    lucas.post(reverse("community:post_create", args=[club.slug]), {"body": "Bring rain gear, please"})
+    redis_commands.clear()
+    again = visit(mai, club.get_absolute_url())
+    assert not from_cache(again) and "Bring rain gear, please" in page(again)
+    version_reads = [
+        tuple(key.split(":", 2)[-1] for key in keys if ":pagecache:v:" in key)
+        for name, keys in redis_commands
+        if name == "MGET" and any(":pagecache:v:" in key for key in keys)
+    ]
+    # The page's versions, then the shared feed's with its entry: each read once, before rendering.
+    assert len(version_reads) == 2 and len(set(version_reads)) == 2, version_reads
+    assert from_cache(visit(mai, club.get_absolute_url()))
+    lucas.post(reverse("community:post_create", args=[club.slug]), {"body": "Meet at the station at eight"})
+    html = page(visit(mai, club.get_absolute_url()))
+    assert "Meet at the station at eight" in html and "Bring rain gear, please" in html
+
+
 def test_an_edited_and_a_deleted_post_show_as_they_are_now(student, other_student, club):
     mai, lucas = signed_in(student), signed_in(other_student)
     post = Post.objects.get(group=club)
