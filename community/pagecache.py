@@ -69,6 +69,11 @@ def version_key(name: str) -> str:
     return f"pagecache:v:{name}"
 
 
+# How many times this process has bumped versions: versions read before a bump of its own (a view
+# that marks a conversation read while it finds it) are not used for what it renders after.
+_bumps = 0
+
+
 def bump(*names: str) -> None:
     """Fresh tokens for these versions now and again after commit, so that no page rendered
     before is served again. The second one matters: a request that read the old rows while the
@@ -76,6 +81,8 @@ def bump(*names: str) -> None:
     keys = {version_key(name) for name in names if name}
     if not keys:
         return
+    global _bumps
+    _bumps += 1
 
     def replace():
         try:
@@ -173,6 +180,7 @@ def serve(request, resolve: Callable[[], tuple[Iterable[str], Callable[[], HttpR
     badges = readahead.header_counts(request.user) if request.user.is_authenticated else None
     badges_key = badge_cache_key(request.user.pk) if request.user.is_authenticated and badges is None else None
     current = {}  # the versions a stale entry named, as read before anything was rendered
+    bumps = _bumps
     try:
         found = cache.get_many([key, badges_key] if badges_key else [key])
         entry = found.get(key)
@@ -195,8 +203,9 @@ def serve(request, resolve: Callable[[], tuple[Iterable[str], Callable[[], HttpR
     keys = [version_key(name) for name in sorted(names)]
     try:
         # Read before rendering: a write that commits meanwhile bumps past these tokens. Those of a
-        # stale entry naming the same versions were read before resolve(), so they serve as well.
-        if current and all(k in current for k in keys) and len(current) == len(keys):
+        # stale entry naming the same versions were read before resolve(), so they serve as well,
+        # unless resolve() changed some itself (the page shows the change: its entry would never match).
+        if bumps == _bumps and current and all(k in current for k in keys) and len(current) == len(keys):
             versions = tuple(current[k] for k in keys)
         else:
             versions = _current_versions(keys)

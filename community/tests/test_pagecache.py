@@ -530,6 +530,20 @@ def test_a_new_message_shows_in_the_conversation_and_in_the_other_participants_l
     assert "unread</span>" not in page(visit(lucas, reverse("community:conversation_list"))).lower()
 
 
+def test_a_conversation_read_on_opening_is_served_from_the_cache_on_the_visit_after(
+    student, other_student, conversation
+):
+    mai, lucas = signed_in(student), signed_in(other_student)
+    visit(lucas, conversation.get_absolute_url())
+    assert from_cache(visit(lucas, conversation.get_absolute_url()))
+    send = reverse("community:message_send", args=[conversation.pk])
+    assert mai.post(send, {"body": "See you at the station"}).status_code == 302
+    opened = visit(lucas, conversation.get_absolute_url())  # marks the new message read while it renders
+    assert not from_cache(opened) and "See you at the station" in page(opened)
+    again = visit(lucas, conversation.get_absolute_url())
+    assert from_cache(again) and "See you at the station" in page(again)
+
+
 def test_the_sender_sees_the_read_receipt_once_the_other_has_read(student, other_student, conversation):
     mai, lucas = signed_in(student), signed_in(other_student)
     visit(mai, conversation.get_absolute_url())
