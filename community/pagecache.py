@@ -205,7 +205,7 @@ def serve(request, resolve: Callable[[], tuple[Iterable[str], Callable[[], HttpR
         # Read before rendering: a write that commits meanwhile bumps past these tokens. Those of a
         # stale entry naming the same versions were read before resolve(), so they serve as well,
         # unless resolve() changed some itself (the page shows the change: its entry would never match).
-        if bumps == _bumps and current and all(k in current for k in keys) and len(current) == len(keys):
+        if bumps == _bumps and current and all(k in current for k in keys):
             versions = tuple(current[k] for k in keys)
         else:
             versions = _current_versions(keys)
