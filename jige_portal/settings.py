@@ -139,6 +139,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions live in the database with the cache in front; with the cache down, the database alone.
 SESSION_ENGINE = "community.sessions"
+# An app-server process imports the code and compiles the templates when it starts, not on its
+# first requests (jige_portal/warmup.py, run by jige_portal/wsgi.py).
+WARM_UP = env.bool("WARM_UP", default=True)
 # Rendered key pages are kept this long at most; version tokens invalidate them sooner
 # (community/pagecache.py). 0 turns the page cache off, the default while developing.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
