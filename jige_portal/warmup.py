@@ -12,7 +12,6 @@ before a fork (`gunicorn --preload`) as well as in each worker.
 import importlib
 import logging
 import pkgutil
-import time
 from pathlib import Path
 
 import django.forms
@@ -35,29 +34,26 @@ SIGN_IN_TEMPLATES = {"account", "allauth", "mfa", "socialaccount"}
 def member_templates() -> list[str]:
     """The names of the templates members' pages use: the portal's own (templates/) and those of
     the sign-in pages (allauth's apps), not the admin's."""
-    names = set()
-    for root in [Path(settings.BASE_DIR) / "templates", *map(Path, get_app_template_dirs("templates"))]:
-        for path in root.rglob("*.html"):
-            name = path.relative_to(root).as_posix()
-            if root.parent == Path(settings.BASE_DIR) or name.split("/")[0] in SIGN_IN_TEMPLATES:
-                names.add(name)
+    names = set(_names_in(Path(settings.BASE_DIR) / "templates"))
+    for root in get_app_template_dirs("templates"):
+        names.update(name for name in _names_in(Path(root)) if name.split("/")[0] in SIGN_IN_TEMPLATES)
     return sorted(names)
 
 
-def warm_up() -> float:
+def _names_in(root: Path) -> list[str]:
+    return [path.relative_to(root).as_posix() for path in root.rglob("*.html")]
+
+
+def warm_up() -> None:
     """Import the portal's code and the views, compute the page cache's fingerprint, load every
-    language's catalogue and formats and compile the portal's templates; returns the seconds it
-    took."""
+    language's catalogue and formats and compile the templates members' pages use."""
     from community import pagecache
     from community.markup import render_markdown
     from jige_portal.celery import app as celery_app
 
-    started = time.perf_counter()
     for module in _modules():
         importlib.import_module(module)
-    resolver = get_resolver()
-    resolver.resolve("/")  # imports every URL configuration, and with it the views
-    _populate(resolver)
+    _populate(get_resolver())  # imports every URL configuration, and with it the views
     pagecache.code_fingerprint()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
@@ -68,7 +64,6 @@ def warm_up() -> float:
     for name in _form_templates():
         renderer.get_template(name)  # the form renderer's own engine keeps its templates apart
     render_markdown("*Markdown* loads its extensions on first use")
-    celery_app.loader.import_default_modules()
     celery_app.tasks  # noqa: B018 - registers the tasks (the app is finalized on first use)
     celery_app.amqp  # noqa: B018 - what a task's publish builds first (it connects only when sending)
     for name in member_templates():
@@ -77,13 +72,11 @@ def warm_up() -> float:
         except TemplateSyntaxError:
             # The page using it fails the same way when it is asked for; the server still starts.
             logger.exception("template %s does not compile", name)
-    return time.perf_counter() - started
 
 
 def _form_templates() -> list[str]:
     """Django's templates of forms (layouts, labels, errors and the widgets not written in Python)."""
-    root = Path(django.forms.__file__).parent / "templates"
-    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*.html"))
+    return _names_in(Path(django.forms.__file__).parent / "templates")
 
 
 def _modules() -> list[str]:
